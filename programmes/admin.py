@@ -1,0 +1,126 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Body,
+    Decision,
+    Indicator,
+    IndicatorValue,
+    Meeting,
+    Membership,
+    Person,
+    Priority,
+    Programme,
+    Risk,
+    StrategicOutcome,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "job_title", "organisation", "user"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "job_title", "email"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Body)
+class BodyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "kind", "reports_to"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "terms_of_reference"]
+    autocomplete_fields = ["reports_to"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["person", "body", "role", "start_date", "end_date"]
+    list_filter = ["role", "body__kind"]
+    search_fields = ["person__name", "body__name"]
+    autocomplete_fields = ["person", "body"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["body", "date", "title", "minutes_reference"]
+    list_filter = ["body"]
+    search_fields = ["title", "minutes_reference", "body__name"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["body"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["decided_on", "body", "kind", "outcome", "subject_type", "subject_id", "minute_reference"]
+    list_filter = ["kind", "outcome", "body"]
+    search_fields = ["minute_reference", "rationale", "body__name"]
+    date_hierarchy = "decided_on"
+    autocomplete_fields = ["body", "meeting"]
+    list_select_related = ["body", "subject_type"]
+
+
+class OutcomeInline(admin.TabularInline):
+    model = StrategicOutcome
+    extra = 0
+
+
+class PriorityInline(admin.TabularInline):
+    model = Priority
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "reference", "start_date", "end_date", "director", "manager"]
+    search_fields = ["name", "reference", "description"]
+    autocomplete_fields = ["executive_body", "programme_board", "director", "manager"]
+    inlines = [OutcomeInline, PriorityInline]
+
+
+@admin.register(StrategicOutcome)
+class StrategicOutcomeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["title", "description"]
+
+
+@admin.register(Priority)
+class PriorityAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "programme"]
+    list_filter = ["programme"]
+    search_fields = ["title", "description"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "unit", "direction", "programme"]
+    list_filter = ["direction", "programme"]
+    search_fields = ["code", "name", "description"]
+    inlines = [IndicatorValueInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "period", "target", "actual"]
+    search_fields = ["indicator__code", "indicator__name", "period"]
+    list_select_related = ["indicator"]
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "likelihood", "impact", "owner", "status"]
+    list_filter = ["status", "programme"]
+    search_fields = ["reference", "title", "description", "mitigation"]
+    autocomplete_fields = ["owner"]

@@ -1,0 +1,23 @@
+"""Writing to the register with its audit trail: every save names who made it and why."""
+
+from django.db import models, transaction
+
+
+def save_with_history(instance: models.Model, *, actor, reason: str = "") -> models.Model:
+    """Validate and save one register object, recording the acting user and the reason on its history row.
+
+    Validation runs first (fields, choices, constraints), so bad input raises ValidationError and writes nothing.
+    """
+    instance.full_clean()
+    instance._history_user = actor
+    instance._change_reason = reason
+    with transaction.atomic():
+        instance.save()
+    return instance
+
+
+def set_m2m_with_history(instance: models.Model, field: str, values, *, actor, reason: str = "") -> None:
+    """Replace a many-to-many field; simple-history records the change on the instance's history."""
+    instance._history_user = actor
+    instance._change_reason = reason
+    getattr(instance, field).set(values)

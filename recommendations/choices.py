@@ -1,0 +1,93 @@
+import datetime
+
+from django.db import models
+
+
+class SourceKind(models.TextChoices):
+    REVIEW_REPORT = "review_report", "Review final report"
+    INSPECTION = "inspection", "Inspection"
+    AUDIT = "audit", "Audit"
+    SERVICE_REVIEW = "service_review", "Service review"
+
+
+class Priority(models.TextChoices):
+    HIGH = "high", "High"
+    LOW = "low", "Low"
+
+
+class Ease(models.TextChoices):
+    EASY = "easy", "Easy"
+    DIFFICULT = "difficult", "Difficult"
+
+
+class CostBand(models.TextChoices):
+    INEXPENSIVE = "inexpensive", "Inexpensive"
+    EXPENSIVE = "expensive", "Expensive"
+
+
+class Speed(models.TextChoices):
+    QUICK = "quick", "Quick"
+    SLOW = "slow", "Slow"
+
+
+class DecisionStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    PARTLY_ACCEPTED = "partly_accepted", "Partly accepted"
+    NOT_PURSUED = "not_pursued", "Not pursued"
+
+
+DECISION_STATUSES_NEEDING_RATIONALE = (DecisionStatus.PARTLY_ACCEPTED, DecisionStatus.NOT_PURSUED)
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    IMPLEMENTED = "implemented", "Implemented"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    BLOCKED = "blocked", "Blocked"
+    COMPLETE = "complete", "Complete"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTION_CLOSED_STATUSES = (ActionStatus.COMPLETE, ActionStatus.CANCELLED)
+
+ACTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ActionStatus.NOT_STARTED: frozenset(
+        {ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED, ActionStatus.COMPLETE, ActionStatus.CANCELLED}
+    ),
+    ActionStatus.IN_PROGRESS: frozenset(
+        {ActionStatus.NOT_STARTED, ActionStatus.BLOCKED, ActionStatus.COMPLETE, ActionStatus.CANCELLED}
+    ),
+    ActionStatus.BLOCKED: frozenset({ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE, ActionStatus.CANCELLED}),
+    # A closed action is reopened into progress, never straight to blocked or not started.
+    ActionStatus.COMPLETE: frozenset({ActionStatus.IN_PROGRESS}),
+    ActionStatus.CANCELLED: frozenset({ActionStatus.IN_PROGRESS}),
+}
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+DUE_SOON_DAYS = 30
+
+
+def derive_rag(*, status: str, due_date: datetime.date | None, today: datetime.date) -> str:
+    """The one RAG rule: closed is green; blocked or past due is red; due within 30 days is amber; else green."""
+    if status in ACTION_CLOSED_STATUSES:
+        return Rag.GREEN
+    if status == ActionStatus.BLOCKED:
+        return Rag.RED
+    if due_date is not None and due_date < today:
+        return Rag.RED
+    if due_date is not None and (due_date - today).days <= DUE_SOON_DAYS:
+        return Rag.AMBER
+    return Rag.GREEN

@@ -1,0 +1,306 @@
+"""Recommendations from reports, the actions that implement them, owners' progress updates and members' challenges."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from programmes.db import choices_constraint
+from programmes.models import Decision, Indicator, Person, Programme, StrategicOutcome
+from reviews.models import Inspection, Review
+
+from .choices import (
+    ACTION_CLOSED_STATUSES,
+    ACTION_TRANSITIONS,
+    DECISION_STATUSES_NEEDING_RATIONALE,
+    ActionStatus,
+    CostBand,
+    DecisionStatus,
+    Ease,
+    ImplementationStatus,
+    Priority,
+    Rag,
+    SourceKind,
+    Speed,
+    derive_rag,
+)
+
+
+class Source(models.Model):
+    """A report that makes recommendations: a review's final report, an inspection, an audit or a service review."""
+
+    kind = models.CharField(max_length=30, choices=SourceKind.choices)
+    title = models.CharField(max_length=300, unique=True)
+    reference = models.CharField(max_length=100, blank=True, help_text="e.g. PPRC 8 May 2003, report 7")
+    published_on = models.DateField(null=True, blank=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sources")
+    review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="sources")
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="sources")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [choices_constraint("kind", SourceKind, table="source")]
+
+    def __str__(self):
+        return self.title
+
+
+class Recommendation(models.Model):
+    """A recommendation of a report, the response to it, who is accountable, by when, and how far it has got."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="recommendations")
+    review = models.ForeignKey(
+        Review,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+        help_text="The review whose implementation this recommendation belongs to, if any.",
+    )
+    number = models.CharField(
+        max_length=20, blank=True, help_text="As the report numbers it; blank where the report gives no number."
+    )
+    text = models.TextField()
+    source_note = models.TextField(
+        blank=True, help_text="What the source does and does not say about this recommendation."
+    )
+    theme = models.CharField(max_length=200, blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, blank=True)
+    ease = models.CharField(max_length=20, choices=Ease.choices, blank=True)
+    cost_band = models.CharField("cost", max_length=20, choices=CostBand.choices, blank=True)
+    speed = models.CharField(max_length=20, choices=Speed.choices, blank=True)
+    response = models.TextField("response / proposed action", blank=True)
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="recommendations_owned"
+    )
+    timescale = models.CharField(
+        max_length=100, blank=True, help_text="The timescale exactly as the report gives it, e.g. 'December 2003'."
+    )
+    target_ongoing = models.BooleanField("ongoing", default=False)
+    original_target_date = models.DateField(null=True, blank=True)
+    revised_target_date = models.DateField(null=True, blank=True)
+    decision_status = models.CharField(max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED)
+    decision_rationale = models.TextField(blank=True)
+    implementation_status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
+    )
+    implemented_on = models.DateField(null=True, blank=True)
+    funding_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    funding_source = models.CharField(max_length=300, blank=True)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="recommendations")
+    outcomes = models.ManyToManyField(StrategicOutcome, blank=True, related_name="recommendations")
+    decisions = GenericRelation(Decision, content_type_field="subject_type", object_id_field="subject_id")
+    history = HistoricalRecords(m2m_fields=[indicators, outcomes])
+
+    class Meta:
+        ordering = ["source", "id"]
+        constraints = [
+            choices_constraint("priority", Priority, table="recommendation", allow_blank=True),
+            choices_constraint("ease", Ease, table="recommendation", allow_blank=True),
+            choices_constraint("cost_band", CostBand, table="recommendation", allow_blank=True),
+            choices_constraint("speed", Speed, table="recommendation", allow_blank=True),
+            choices_constraint("decision_status", DecisionStatus, table="recommendation"),
+            choices_constraint("implementation_status", ImplementationStatus, table="recommendation"),
+            models.UniqueConstraint(
+                fields=["source", "number"],
+                condition=~models.Q(number=""),
+                name="recommendation_unique_number_in_source",
+                violation_error_message="This report already has a recommendation with this number.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decision_status__in=DECISION_STATUSES_NEEDING_RATIONALE)
+                | ~models.Q(decision_rationale=""),
+                name="recommendation_rationale_when_not_fully_accepted",
+                violation_error_message="Say why the recommendation is not pursued or only partly accepted.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(target_ongoing=False)
+                | (models.Q(original_target_date__isnull=True) & models.Q(revised_target_date__isnull=True)),
+                name="recommendation_ongoing_has_no_date",
+                violation_error_message="An ongoing recommendation has no target date.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revised_target_date__isnull=True) | models.Q(original_target_date__isnull=False),
+                name="recommendation_revision_needs_original",
+                violation_error_message="A revised target date needs the original target date beside it.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funding_amount__isnull=True) | models.Q(funding_amount__gte=0),
+                name="recommendation_funding_not_negative",
+                violation_error_message="Funding cannot be negative.",
+            ),
+        ]
+        indexes = [models.Index(fields=["decision_status", "implementation_status"], name="rec_status_idx")]
+
+    def __str__(self):
+        label = f"Recommendation {self.number}" if self.number else "Recommendation (unnumbered)"
+        return f"{label} — {self.source}"
+
+    @property
+    def target_date(self) -> datetime.date | None:
+        return self.revised_target_date or self.original_target_date
+
+    @property
+    def slipped_days(self) -> int:
+        if self.revised_target_date and self.original_target_date:
+            return max((self.revised_target_date - self.original_target_date).days, 0)
+        return 0
+
+    def clean(self):
+        if self.implementation_status == ImplementationStatus.IMPLEMENTED and self.implemented_on is None:
+            raise ValidationError({"implemented_on": "Give the date the recommendation was implemented."})
+        if self.source_id and self.review_id is None and self.source.review_id:
+            self.review_id = self.source.review_id
+
+
+class Action(models.Model):
+    """An implementation action of a recommendation: what is to be done, by whom, by when, and its state."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_owned")
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    completed_on = models.DateField(null=True, blank=True)
+    rag_override = models.CharField("RAG override", max_length=10, choices=Rag.choices, blank=True)
+    rag_override_reason = models.TextField(blank=True)
+    depends_on = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="dependants")
+    external_dependency = models.CharField(
+        max_length=300, blank=True, help_text="Something outside the register this waits on, e.g. C3i."
+    )
+    history = HistoricalRecords(m2m_fields=[depends_on])
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            choices_constraint("status", ActionStatus, table="action"),
+            choices_constraint("rag_override", Rag, table="action", allow_blank=True),
+            models.CheckConstraint(
+                condition=models.Q(rag_override="") | ~models.Q(rag_override_reason=""),
+                name="action_rag_override_has_reason",
+                violation_error_message="An overridden RAG needs a reason.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=ActionStatus.COMPLETE) | models.Q(completed_on__isnull=True),
+                name="action_completed_on_only_when_complete",
+                violation_error_message="Only a complete action has a completion date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"], name="action_status_due_idx")]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def can_move_to(self, status: str) -> bool:
+        return status in ACTION_TRANSITIONS[self.status]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in ACTION_CLOSED_STATUSES
+
+    def derived_rag(self, today: datetime.date) -> str:
+        return derive_rag(status=self.status, due_date=self.due_date, today=today)
+
+    def rag(self, today: datetime.date) -> str:
+        return self.rag_override or self.derived_rag(today)
+
+
+class ProgressUpdate(models.Model):
+    """A dated note by an owner on an action or a recommendation, with the status and RAG it reported."""
+
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="updates")
+    recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="updates"
+    )
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="progress_updates")
+    reported_on = models.DateField()
+    note = models.TextField()
+    reported_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
+    reported_rag = models.CharField(max_length=10, choices=Rag.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        constraints = [
+            choices_constraint("reported_status", ActionStatus, table="progress_update", allow_blank=True),
+            choices_constraint("reported_rag", Rag, table="progress_update", allow_blank=True),
+            models.CheckConstraint(
+                condition=models.Q(action__isnull=False, recommendation__isnull=True)
+                | models.Q(action__isnull=True, recommendation__isnull=False),
+                name="progress_update_on_one_subject",
+                violation_error_message="A progress update is on an action or on a recommendation, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Update of {self.reported_on:%d %b %Y} by {self.author.name}"
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.update_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file that evidences a progress update: minutes, a policy, a report."""
+
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    description = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self):
+        return self.description or self.file.name
+
+
+class Comment(models.Model):
+    """A member's challenge to an owner about a recommendation or action, and the owner's answer."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="comments"
+    )
+    action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    addressed_to = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="challenges_received"
+    )
+    question = models.TextField()
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-asked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__isnull=False, recommendation__isnull=True)
+                | models.Q(action__isnull=True, recommendation__isnull=False),
+                name="comment_on_one_subject",
+                violation_error_message="A challenge is about an action or a recommendation, not both.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
+                name="comment_answered_has_answer",
+                violation_error_message="An answered challenge needs its answer.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.question[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return bool(self.answer)

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Aim, Inspection, Review
+
+
+class AimInline(admin.TabularInline):
+    model = Aim
+    extra = 0
+
+
+@admin.register(Review)
+class ReviewAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "kind", "stage", "programme", "planned_start", "planned_end"]
+    list_filter = ["stage", "kind", "programme"]
+    search_fields = ["reference", "title", "scope"]
+    autocomplete_fields = [
+        "project_board",
+        "challenge_panel",
+        "project_director",
+        "team_leader",
+        "nominated_member",
+    ]
+    list_select_related = ["programme"]
+    inlines = [AimInline]
+
+
+@admin.register(Aim)
+class AimAdmin(SimpleHistoryAdmin):
+    list_display = ["review", "number", "text", "measure", "target", "deadline"]
+    list_filter = ["review"]
+    search_fields = ["text", "measure", "target"]
+
+
+@admin.register(Inspection)
+class InspectionAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "inspectorate", "published_on", "service_judgement", "prospects_judgement"]
+    list_filter = ["inspectorate", "service_judgement", "prospects_judgement", "audit_opinion"]
+    search_fields = ["title", "reference", "subject", "strengths", "areas_for_development"]
+    autocomplete_fields = ["review", "programme"]
