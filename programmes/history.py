@@ -1,16 +1,22 @@
 """Writing to the register with its audit trail: every save names who made it and why."""
 
+from datetime import datetime
+
 from django.db import models, transaction
 
 
-def save_with_history(instance: models.Model, *, actor, reason: str = "") -> models.Model:
+def save_with_history(instance: models.Model, *, actor, reason: str = "", when: datetime | None = None) -> models.Model:
     """Validate and save one register object, recording the acting user and the reason on its history row.
 
     Validation runs first (fields, choices, constraints), so bad input raises ValidationError and writes nothing.
+    `when` dates the history row at the moment the change really happened (e.g. loading a 2003 report);
+    left out, it is now.
     """
     instance.full_clean()
     instance._history_user = actor
     instance._change_reason = reason
+    if when is not None:
+        instance._history_date = when
     with transaction.atomic():
         instance.save()
     return instance
