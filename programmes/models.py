@@ -181,6 +181,14 @@ class Decision(models.Model):
     def __str__(self):
         return f"{self.body} — {self.get_kind_display()}: {self.get_outcome_display()} ({self.decided_on:%d %b %Y})"
 
+    @property
+    def audit_review_id(self):
+        if self.subject_type_id is None:
+            return None
+        if (self.subject_type.app_label, self.subject_type.model) == ("reviews", "review"):
+            return self.subject_id
+        return getattr(self.subject, "audit_review_id", None)
+
     def clean(self):
         if self.meeting_id and self.body_id and self.meeting.body_id != self.body_id:
             raise ValidationError({"meeting": "The meeting must be a meeting of the body that took the decision."})
@@ -356,3 +364,46 @@ class Risk(models.Model):
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+
+class AuditEntry(models.Model):
+    """One line of the audit trail: who changed which register object, when, from what to what, and why.
+
+    Each entry mirrors one simple-history record (written in the same transaction by programmes.audit) so
+    that the inspector's trail across every register table is one indexed table, filterable by object, user,
+    date and review, instead of a union over every history table. It is the audit log itself, so it carries
+    no history of its own: entries are only ever added.
+    """
+
+    history_date = models.DateTimeField(db_index=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    object_repr = models.CharField(max_length=300)
+    history_id = models.PositiveBigIntegerField()
+    history_type = models.CharField(max_length=1)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    review_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-history_date", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "history_date"], name="audit_object_idx"),
+            models.Index(fields=["user", "history_date"], name="audit_user_idx"),
+            models.Index(fields=["review_id", "history_date"], name="audit_review_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "history_id"], name="audit_one_entry_per_record"),
+        ]
+
+    def __str__(self):
+        return f"{self.history_date:%d %b %Y %H:%M} {self.get_history_type_display()} {self.object_repr}"
+
+    HISTORY_TYPES = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+    def get_history_type_display(self) -> str:
+        return self.HISTORY_TYPES.get(self.history_type, self.history_type)

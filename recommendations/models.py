@@ -48,6 +48,10 @@ class Source(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def audit_review_id(self):
+        return self.review_id
+
 
 class Recommendation(models.Model):
     """A recommendation of a report, the response to it, who is accountable, by when, and how far it has got."""
@@ -141,6 +145,10 @@ class Recommendation(models.Model):
         return f"{label} — {self.source}"
 
     @property
+    def audit_review_id(self):
+        return self.review_id
+
+    @property
     def target_date(self) -> datetime.date | None:
         return self.revised_target_date or self.original_target_date
 
@@ -195,6 +203,10 @@ class Action(models.Model):
     def __str__(self):
         return self.description[:80]
 
+    @property
+    def audit_review_id(self):
+        return self.recommendation.review_id
+
     def can_move_to(self, status: str) -> bool:
         return status in ACTION_TRANSITIONS[self.status]
 
@@ -239,6 +251,14 @@ class ProgressUpdate(models.Model):
     def __str__(self):
         return f"Update of {self.reported_on:%d %b %Y} by {self.author.name}"
 
+    @property
+    def subject(self):
+        return self.action or self.recommendation
+
+    @property
+    def audit_review_id(self):
+        return self.subject.audit_review_id
+
 
 def evidence_path(instance, filename):
     return f"evidence/{instance.update_id}/{filename}"
@@ -260,6 +280,10 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.description or self.file.name
+
+    @property
+    def audit_review_id(self):
+        return self.update.audit_review_id
 
 
 class Comment(models.Model):
@@ -300,6 +324,14 @@ class Comment(models.Model):
 
     def __str__(self):
         return self.question[:80]
+
+    @property
+    def subject(self):
+        return self.action or self.recommendation
+
+    @property
+    def audit_review_id(self):
+        return self.subject.audit_review_id
 
     @property
     def is_answered(self) -> bool:

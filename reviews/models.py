@@ -76,6 +76,10 @@ class Review(models.Model):
     def __str__(self):
         return self.title
 
+    @property
+    def audit_review_id(self):
+        return self.pk
+
     def can_move_to(self, stage: str) -> bool:
         return stage in STAGE_TRANSITIONS[self.stage]
 
@@ -103,6 +107,10 @@ class Aim(models.Model):
 
     def __str__(self):
         return f"Aim {self.number}: {self.text[:80]}"
+
+    @property
+    def audit_review_id(self):
+        return self.review_id
 
     @property
     def missing_for_smart(self) -> list[str]:
@@ -161,3 +169,7 @@ class Inspection(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def audit_review_id(self):
+        return self.review_id
