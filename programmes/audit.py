@@ -64,6 +64,32 @@ def field_changes(record, previous) -> list[dict]:
     return changes
 
 
+def _m2m_ids(record, field) -> set:
+    if record is None:
+        return set()
+    target = f"{field.m2m_reverse_field_name()}_id"
+    return {getattr(row, target) for row in getattr(record, field.name).all()}
+
+
+def m2m_changes(record, previous) -> list[dict]:
+    """Changes to tracked many-to-many fields, read from simple-history's m2m snapshots."""
+    changes = []
+    for field in getattr(record, "_history_m2m_fields", []):
+        new_ids, old_ids = _m2m_ids(record, field), _m2m_ids(previous, field)
+        if new_ids == old_ids:
+            continue
+        names = {pk: str(obj) for pk, obj in field.related_model.objects.in_bulk(new_ids | old_ids).items()}
+        changes.append(
+            {
+                "field": field.name,
+                "label": str(field.verbose_name).capitalize(),
+                "old": "; ".join(sorted(names.get(pk, f"#{pk}") for pk in old_ids)),
+                "new": "; ".join(sorted(names.get(pk, f"#{pk}") for pk in new_ids)),
+            }
+        )
+    return changes
+
+
 def _entry(record, instance, content_type: ContentType) -> AuditEntry:
     previous = _previous(record) if record.history_type != "+" else None
     return AuditEntry(
@@ -75,7 +101,7 @@ def _entry(record, instance, content_type: ContentType) -> AuditEntry:
         history_type=record.history_type,
         user_id=record.history_user_id,
         reason=record.history_change_reason or "",
-        changes=field_changes(record, previous),
+        changes=field_changes(record, previous) + m2m_changes(record, previous),
         review_id=getattr(instance, "audit_review_id", None),
     )
 

@@ -9,12 +9,12 @@ def choices_constraint(field: str, choices: type[models.TextChoices], *, table: 
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": values}), name=f"{table}_{field}_valid")
 
 
-def date_order_constraint(start: str, end: str, *, table: str):
-    """A check constraint that refuses an end date before its start date."""
+def date_order_constraint(start: str, end: str, *, table: str, message: str):
+    """A check constraint that refuses an end date before its start date, with the message a user reads."""
     return models.CheckConstraint(
         condition=models.Q(**{f"{start}__isnull": True})
         | models.Q(**{f"{end}__isnull": True})
         | models.Q(**{f"{end}__gte": models.F(start)}),
         name=f"{table}_{end}_after_{start}",
-        violation_error_message=f"The {end.replace('_', ' ')} cannot be before the {start.replace('_', ' ')}.",
+        violation_error_message=message,
     )

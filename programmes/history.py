@@ -13,17 +13,26 @@ def save_with_history(instance: models.Model, *, actor, reason: str = "", when: 
     left out, it is now.
     """
     instance.full_clean()
-    instance._history_user = actor
-    instance._change_reason = reason
-    if when is not None:
-        instance._history_date = when
+    _mark_history(instance, actor=actor, reason=reason, when=when)
     with transaction.atomic():
         instance.save()
     return instance
 
 
-def set_m2m_with_history(instance: models.Model, field: str, values, *, actor, reason: str = "") -> None:
-    """Replace a many-to-many field; simple-history records the change on the instance's history."""
+def set_m2m_with_history(
+    instance: models.Model, field: str, values, *, actor, reason: str = "", when: datetime | None = None
+) -> None:
+    """Replace a many-to-many field; simple-history records the change on the instance's history, dated as above."""
+    _mark_history(instance, actor=actor, reason=reason, when=when)
+    getattr(instance, field).set(values)
+
+
+def _mark_history(instance: models.Model, *, actor, reason: str, when: datetime | None) -> None:
     instance._history_user = actor
     instance._change_reason = reason
-    getattr(instance, field).set(values)
+    # simple-history reads _history_date off the instance, so a date left by an earlier dated save would
+    # otherwise stamp every later change of the same instance.
+    if when is not None:
+        instance._history_date = when
+    else:
+        instance.__dict__.pop("_history_date", None)

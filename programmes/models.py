@@ -76,7 +76,12 @@ class Body(models.Model):
         verbose_name_plural = "bodies"
         constraints = [
             choices_constraint("kind", BodyKind, table="body"),
-            date_order_constraint("established_on", "dissolved_on", table="body"),
+            date_order_constraint(
+                "established_on",
+                "dissolved_on",
+                table="body",
+                message="A body cannot be dissolved before it was established.",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(reports_to=models.F("pk")),
                 name="body_not_reporting_to_itself",
@@ -88,12 +93,19 @@ class Body(models.Model):
         return self.name
 
     def clean(self):
-        ancestor, seen = self.reports_to, set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk is not None and ancestor.pk == self.pk:
-                raise ValidationError({"reports_to": "A body cannot report to one of the bodies that report to it."})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.reports_to
+        errors = {}
+        if self.pk is not None and self.reports_to_id == self.pk:
+            errors["reports_to"] = "A body cannot report to itself."
+        else:
+            ancestor, seen = self.reports_to, set()
+            while ancestor is not None and ancestor.pk not in seen:
+                if self.pk is not None and ancestor.pk == self.pk:
+                    errors["reports_to"] = "A body cannot report to one of the bodies that report to it."
+                    break
+                seen.add(ancestor.pk)
+                ancestor = ancestor.reports_to
+        if errors:
+            raise ValidationError(errors)
 
 
 class Membership(models.Model):
@@ -111,7 +123,9 @@ class Membership(models.Model):
         ordering = ["body__name", "role", "person__name"]
         constraints = [
             choices_constraint("role", MembershipRole, table="membership"),
-            date_order_constraint("start_date", "end_date", table="membership"),
+            date_order_constraint(
+                "start_date", "end_date", table="membership", message="A membership cannot end before it starts."
+            ),
             models.UniqueConstraint(
                 fields=["person", "body", "role", "start_date"],
                 name="membership_unique_seat",
@@ -222,7 +236,9 @@ class Programme(models.Model):
     class Meta:
         ordering = ["-start_date", "name"]
         constraints = [
-            date_order_constraint("start_date", "end_date", table="programme"),
+            date_order_constraint(
+                "start_date", "end_date", table="programme", message="A programme cannot end before it starts."
+            ),
             models.CheckConstraint(
                 condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
                 name="programme_budget_not_negative",

@@ -27,6 +27,7 @@ from .choices import (
     Speed,
     derive_rag,
 )
+from .querysets import ActionQuerySet, RecommendationQuerySet
 
 
 class Source(models.Model):
@@ -99,6 +100,8 @@ class Recommendation(models.Model):
     outcomes = models.ManyToManyField(StrategicOutcome, blank=True, related_name="recommendations")
     decisions = GenericRelation(Decision, content_type_field="subject_type", object_id_field="subject_id")
     history = HistoricalRecords(m2m_fields=[indicators, outcomes])
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "id"]
@@ -181,6 +184,8 @@ class Action(models.Model):
         max_length=300, blank=True, help_text="Something outside the register this waits on, e.g. C3i."
     )
     history = HistoricalRecords(m2m_fields=[depends_on])
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]

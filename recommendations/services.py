@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from programmes.history import save_with_history
+from programmes.models import Person
 
 from .choices import ActionStatus, Rag
-from .models import Action
+from .models import Action, Evidence, ProgressUpdate
 
 
 @transaction.atomic
@@ -43,3 +44,52 @@ def action_override_rag(*, action: Action, actor, rag: str, reason: str):
     locked.rag_override = rag
     locked.rag_override_reason = reason if rag else ""
     return save_with_history(locked, actor=actor, reason=reason or "RAG override cleared")
+
+
+@transaction.atomic
+def action_report_progress(
+    *,
+    action: Action,
+    actor,
+    author: Person,
+    status: str,
+    rag_override: str,
+    reason: str,
+    note: str,
+    evidence_file=None,
+    evidence_description: str = "",
+    today: datetime.date | None = None,
+) -> ProgressUpdate | None:
+    """An owner's update of an action in one step: status, RAG override, a progress note and evidence.
+
+    Changing the status or the RAG needs a reason; the reason goes on the history row of the change. The note
+    (or, failing one, the reason) is kept as a dated progress update with the status and RAG it reported.
+    """
+    today = today or timezone.localdate()
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    status_changes = status != locked.status
+    rag_changes = rag_override != locked.rag_override
+    if (status_changes or rag_changes) and not reason.strip():
+        raise ValidationError({"reason": "Say why the status or RAG is changing."})
+    if not (status_changes or rag_changes or note.strip() or evidence_file):
+        raise ValidationError("Nothing to update: change the status or RAG, or write a progress note.")
+    if status_changes:
+        locked = action_update_status(action=locked, actor=actor, status=status, reason=reason, today=today)
+    if rag_changes:
+        locked = action_override_rag(action=locked, actor=actor, rag=rag_override, reason=reason)
+    update = ProgressUpdate(
+        action=locked,
+        author=author,
+        reported_on=today,
+        note=note.strip() or reason.strip(),
+        reported_status=locked.status,
+        reported_rag=locked.rag(today),
+    )
+    save_with_history(update, actor=actor, reason=reason or "Progress update")
+    if evidence_file is not None:
+        save_with_history(
+            Evidence(update=update, file=evidence_file, description=evidence_description, uploaded_by=actor),
+            actor=actor,
+            reason="Evidence for a progress update",
+        )
+    return update

@@ -69,3 +69,23 @@ class ProspectsJudgement(models.TextChoices):
 class AuditOpinion(models.TextChoices):
     UNQUALIFIED = "unqualified", "Unqualified"
     QUALIFIED = "qualified", "Qualified"
+
+
+# What a review in each stage waits for before it can move on, in the words of the committee's agenda.
+AWAITING_DECISION: dict[str, str] = {
+    ReviewStage.PROPOSED: "Selection for the programme",
+    ReviewStage.REPORTED: "Management board approval of the final report",
+    ReviewStage.APPROVED_BY_MANAGEMENT_BOARD: "Authority approval of the final report",
+    ReviewStage.APPROVED_BY_AUTHORITY: "Approval of the implementation plan",
+    ReviewStage.COMPLETED: "Approval of completion",
+}
+
+
+# Which kinds of body take the decision a review in each stage is waiting for.
+AWAITING_BODY_KINDS: dict[str, tuple[str, ...]] = {
+    ReviewStage.PROPOSED: ("authority", "committee"),
+    ReviewStage.REPORTED: ("management_board",),
+    ReviewStage.APPROVED_BY_MANAGEMENT_BOARD: ("authority", "committee"),
+    ReviewStage.APPROVED_BY_AUTHORITY: ("authority", "committee"),
+    ReviewStage.COMPLETED: ("programme_board",),
+}

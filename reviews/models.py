@@ -33,6 +33,9 @@ class Review(models.Model):
     challenge_panel = models.ForeignKey(
         Body, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews_challenged"
     )
+    implementation_board = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews_implemented"
+    )
     project_director = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="reviews_directed"
     )
@@ -63,8 +66,18 @@ class Review(models.Model):
         constraints = [
             choices_constraint("kind", ReviewKind, table="review"),
             choices_constraint("stage", ReviewStage, table="review"),
-            date_order_constraint("planned_start", "planned_end", table="review"),
-            date_order_constraint("actual_start", "actual_end", table="review"),
+            date_order_constraint(
+                "planned_start",
+                "planned_end",
+                table="review",
+                message="The planned end cannot be before the planned start.",
+            ),
+            date_order_constraint(
+                "actual_start",
+                "actual_end",
+                table="review",
+                message="The actual end cannot be before the actual start.",
+            ),
             models.CheckConstraint(
                 condition=(models.Q(budget__isnull=True) | models.Q(budget__gte=0))
                 & (models.Q(cost__isnull=True) | models.Q(cost__gte=0)),
@@ -159,7 +172,9 @@ class Inspection(models.Model):
             choices_constraint("service_judgement", ServiceJudgement, table="inspection", allow_blank=True),
             choices_constraint("prospects_judgement", ProspectsJudgement, table="inspection", allow_blank=True),
             choices_constraint("audit_opinion", AuditOpinion, table="inspection", allow_blank=True),
-            date_order_constraint("fieldwork_start", "fieldwork_end", table="inspection"),
+            date_order_constraint(
+                "fieldwork_start", "fieldwork_end", table="inspection", message="Fieldwork cannot end before it starts."
+            ),
             models.CheckConstraint(
                 condition=models.Q(review__isnull=False) | models.Q(programme__isnull=False),
                 name="inspection_has_subject",

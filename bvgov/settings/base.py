@@ -110,7 +110,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The project's own assets (static/build/ is compiled by `make assets`), then the front-end packages straight from
+# node_modules under their own prefixes, so nothing third-party is copied into the repository or fetched from a CDN.
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("govuk", BASE_DIR / "node_modules/govuk-frontend/dist/govuk"),
+    ("moj", BASE_DIR / "node_modules/@ministryofjustice/frontend/moj"),
+    ("htmx", BASE_DIR / "node_modules/htmx.org/dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
 
@@ -118,7 +125,7 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bvgov@localhost")
 
 LOGGING = {

@@ -1,0 +1,66 @@
+"""The roles people have in bvgov, as groups with model permissions, kept in step with the code after every migrate.
+
+Object-level rules (an owner updates only their own actions) sit on top of these, in each app's permissions module.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+MEMBER = "Member"
+PROGRAMME_MANAGER = "Programme manager"
+ACTION_OWNER = "Action owner"
+INSPECTOR = "Inspector"
+ADMINISTRATOR = "Administrator"
+
+REGISTER_APPS = ("programmes", "reviews", "recommendations")
+
+
+def _register_models():
+    return [
+        model
+        for label in REGISTER_APPS
+        for model in global_apps.get_app_config(label).get_models()
+        if not model.__name__.startswith("Historical") and model._meta.model_name != "auditentry"
+    ]
+
+
+def _codenames(actions: tuple[str, ...], models) -> set[str]:
+    return {f"{action}_{model._meta.model_name}" for model in models for action in actions}
+
+
+def role_permissions() -> dict[str, set[tuple[str, str]]]:
+    """Each role's permissions as (app_label, codename) pairs."""
+    models = _register_models()
+
+    def pairs(actions, chosen):
+        return {(model._meta.app_label, f"{action}_{model._meta.model_name}") for model in chosen for action in actions}
+
+    view_all = pairs(("view",), models)
+    history_models = [
+        model
+        for label in REGISTER_APPS
+        for model in global_apps.get_app_config(label).get_models()
+        if model.__name__.startswith("Historical")
+    ]
+    comment = global_apps.get_model("recommendations", "Comment")
+    update = global_apps.get_model("recommendations", "ProgressUpdate")
+    evidence = global_apps.get_model("recommendations", "Evidence")
+    audit = global_apps.get_model("programmes", "AuditEntry")
+    return {
+        MEMBER: view_all | pairs(("add",), [comment]),
+        PROGRAMME_MANAGER: view_all | pairs(("add", "change"), models) | pairs(("view",), [audit]),
+        ACTION_OWNER: view_all | pairs(("add",), [update, evidence]) | {("recommendations", "change_comment")},
+        INSPECTOR: view_all | pairs(("view",), history_models + [audit]),
+        ADMINISTRATOR: view_all | pairs(("add", "change", "delete"), models) | pairs(("view",), [audit]),
+    }
+
+
+def sync_roles(**kwargs) -> None:
+    """Create the role groups and set exactly their permissions (run after migrate)."""
+    for name, wanted in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=name)
+        query = Q(pk__in=[])
+        for app_label, codename in wanted:
+            query |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(query))

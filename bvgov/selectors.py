@@ -1,0 +1,369 @@
+"""The reads behind the dashboards. Every selector takes an 'as at' moment, so the same code shows the register
+as it stands now or as it stood at the end of any past day (reconstructed from simple-history)."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q
+from django.db.models.functions import TruncQuarter
+from django.utils import timezone
+
+from programmes.choices import BodyKind
+from programmes.listing import Column
+from programmes.models import AuditEntry, Body, Meeting
+from recommendations.choices import DecisionStatus, ImplementationStatus
+from recommendations.models import Action, Recommendation
+from recommendations.querysets import (
+    LONG_OVERDUE_DAYS,
+    accepted_q,
+    due_soon_action_q,
+    no_funding_q,
+    no_owner_q,
+    no_target_q,
+    open_action_q,
+    outstanding_recommendation_q,
+    overdue_action_q,
+    red_action_q,
+)
+from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION, ReviewStage
+from reviews.models import Review
+
+LIST_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class Register:
+    """The three querysets a dashboard reads, live or as they stood at the end of `as_at`."""
+
+    today: datetime.date
+    as_at: datetime.date | None
+    reviews: object
+    recommendations: object
+    actions: object
+
+    @property
+    def is_historical(self) -> bool:
+        return self.as_at is not None
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def register_at(as_at: datetime.date | None = None) -> Register:
+    today = timezone.localdate()
+    if as_at is None or as_at >= today:
+        return Register(today, None, Review.objects.all(), Recommendation.objects.all(), Action.objects.all())
+    moment = end_of_day(as_at)
+    return Register(
+        as_at,
+        as_at,
+        Review.history.as_of(moment),
+        Recommendation.history.as_of(moment),
+        Action.history.as_of(moment),
+    )
+
+
+@dataclass
+class ReviewRow:
+    id: int
+    title: str
+    reference: str
+    stage: str
+    stage_label: str
+    awaiting: str
+    by_decision: dict = field(default_factory=dict)
+    by_implementation: dict = field(default_factory=dict)
+    actions_open: int = 0
+    actions_overdue: int = 0
+    actions_red: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_decision.values())
+
+    @property
+    def accepted(self) -> int:
+        return self.by_decision.get(DecisionStatus.ACCEPTED, 0) + self.by_decision.get(
+            DecisionStatus.PARTLY_ACCEPTED, 0
+        )
+
+    @property
+    def implemented(self) -> int:
+        return self.by_implementation.get(ImplementationStatus.IMPLEMENTED, 0)
+
+    @property
+    def implementation_rate(self) -> str:
+        return f"{self.implemented} of {self.accepted}"
+
+    @property
+    def implementation_percent(self) -> int | None:
+        return round(100 * self.implemented / self.accepted) if self.accepted else None
+
+
+@dataclass
+class CommitteeDashboard:
+    register: Register
+    reviews: list[ReviewRow]
+    totals: dict
+    gaps: list
+    gaps_count: int
+    awaiting: list
+    long_overdue: list
+    long_overdue_count: int
+    trend: list
+
+
+def _review_rows(register: Register) -> list[ReviewRow]:
+    stage_labels = dict(ReviewStage.choices)
+    rows = {
+        review["id"]: ReviewRow(
+            id=review["id"],
+            title=review["title"],
+            reference=review["reference"],
+            stage=review["stage"],
+            stage_label=stage_labels.get(review["stage"], review["stage"]),
+            awaiting=AWAITING_DECISION.get(review["stage"], ""),
+        )
+        for review in register.reviews.order_by("title").values("id", "title", "reference", "stage")
+    }
+    counts = (
+        register.recommendations.filter(review_id__in=rows.keys())
+        .values("review_id", "decision_status", "implementation_status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for count in counts:
+        row = rows[count["review_id"]]
+        row.by_decision[count["decision_status"]] = row.by_decision.get(count["decision_status"], 0) + count["n"]
+        row.by_implementation[count["implementation_status"]] = (
+            row.by_implementation.get(count["implementation_status"], 0) + count["n"]
+        )
+    action_counts = (
+        register.actions.filter(recommendation__review_id__in=rows.keys())
+        .values("recommendation__review_id")
+        .annotate(
+            open=Count("id", filter=open_action_q()),
+            overdue=Count("id", filter=overdue_action_q(register.today)),
+            red=Count("id", filter=red_action_q(register.today)),
+        )
+        .order_by()
+    )
+    for count in action_counts:
+        row = rows[count["recommendation__review_id"]]
+        row.actions_open, row.actions_overdue, row.actions_red = count["open"], count["overdue"], count["red"]
+    return list(rows.values())
+
+
+def _trend(register: Register) -> list[dict]:
+    """Recommendations implemented, cumulative by quarter, as the register records their implementation dates."""
+    per_quarter = (
+        register.recommendations.filter(
+            implementation_status=ImplementationStatus.IMPLEMENTED,
+            implemented_on__isnull=False,
+            implemented_on__lte=register.today,
+        )
+        .annotate(quarter=TruncQuarter("implemented_on"))
+        .values("quarter")
+        .annotate(n=Count("id"))
+        .order_by("quarter")
+    )
+    running, points = 0, []
+    for point in per_quarter:
+        running += point["n"]
+        quarter = point["quarter"]
+        points.append(
+            {
+                "quarter": quarter,
+                "label": f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}",
+                "implemented": point["n"],
+                "cumulative": running,
+            }
+        )
+    return points
+
+
+def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashboard:
+    register = register_at(as_at)
+    rows = _review_rows(register)
+    totals = register.recommendations.aggregate(
+        total=Count("id"),
+        accepted=Count("id", filter=accepted_q()),
+        implemented=Count("id", filter=Q(implementation_status=ImplementationStatus.IMPLEMENTED)),
+    ) | register.actions.aggregate(
+        open=Count("id", filter=open_action_q()),
+        overdue=Count("id", filter=overdue_action_q(register.today)),
+        red=Count("id", filter=red_action_q(register.today)),
+    )
+    gaps_qs = register.recommendations.filter(outstanding_recommendation_q()).filter(
+        no_owner_q() | no_target_q() | no_funding_q()
+    )
+    gaps = [
+        {
+            "recommendation": rec,
+            "missing": [
+                label
+                for label, missing in (
+                    ("owner", rec.owner_id is None),
+                    ("target date", rec.original_target_date is None and not rec.target_ongoing),
+                    ("funding", rec.funding_amount is None and not rec.funding_source),
+                )
+                if missing
+            ],
+        }
+        for rec in gaps_qs.select_related("source", "review").order_by("source__title", "id")[:LIST_LIMIT]
+    ]
+    long_overdue_qs = register.actions.filter(overdue_action_q(register.today, by_days=LONG_OVERDUE_DAYS))
+    long_overdue = list(
+        long_overdue_qs.select_related("owner", "recommendation__source", "recommendation__review").order_by(
+            "due_date", "id"
+        )[:LIST_LIMIT]
+    )
+    awaiting = [row for row in rows if row.awaiting]
+    return CommitteeDashboard(
+        register=register,
+        reviews=rows,
+        totals=totals,
+        gaps=gaps,
+        gaps_count=gaps_qs.count() if len(gaps) == LIST_LIMIT else len(gaps),
+        awaiting=awaiting,
+        long_overdue=long_overdue,
+        long_overdue_count=long_overdue_qs.count() if len(long_overdue) == LIST_LIMIT else len(long_overdue),
+        trend=_trend(register),
+    )
+
+
+def group_by(items, key) -> dict:
+    grouped = defaultdict(list)
+    for item in items:
+        grouped[key(item)].append(item)
+    return dict(grouped)
+
+
+def audit_trail():
+    """The whole audit trail, newest first, with who made each change."""
+    return AuditEntry.objects.select_related("user", "content_type").order_by("-history_date", "-id")
+
+
+def object_trail(*, model, pk: int):
+    """One object's audit entries, newest first."""
+    content_type = ContentType.objects.get_for_model(model)
+    return audit_trail().filter(content_type=content_type, object_id=pk)
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    entry: AuditEntry
+    change: dict
+
+
+AUDIT_EXPORT_COLUMNS = [
+    Column("When", lambda row: timezone.localtime(row.entry.history_date).isoformat(timespec="seconds")),
+    Column("Who", lambda row: row.entry.user.username if row.entry.user else ""),
+    Column("Kind of record", lambda row: row.entry.content_type.name),
+    Column("Record number", lambda row: row.entry.object_id),
+    Column("Record", lambda row: row.entry.object_repr),
+    Column("Change", lambda row: row.entry.get_history_type_display()),
+    Column("Field", lambda row: row.change.get("label", "")),
+    Column("From", lambda row: row.change.get("old", "")),
+    Column("To", lambda row: row.change.get("new", "")),
+    Column("Reason", lambda row: row.entry.reason),
+]
+
+
+def audit_export_rows(entries):
+    """One export row per changed field, so a spreadsheet can filter on the field that changed."""
+    for entry in entries.iterator(chunk_size=2000):
+        for change in entry.changes or [{}]:
+            yield AuditRow(entry, change)
+
+
+BOARD_KINDS = (
+    BodyKind.AUTHORITY,
+    BodyKind.COMMITTEE,
+    BodyKind.MANAGEMENT_BOARD,
+    BodyKind.PROGRAMME_BOARD,
+    BodyKind.PROJECT_BOARD,
+    BodyKind.IMPLEMENTATION_BOARD,
+    BodyKind.STRATEGY_BOARD,
+)
+# The authority and the management board answer for every review; other bodies for the reviews they oversee.
+WHOLE_PROGRAMME_KINDS = (BodyKind.AUTHORITY, BodyKind.MANAGEMENT_BOARD)
+BOARD_ACTION_LIMIT = 200
+
+
+def boards():
+    return Body.objects.filter(kind__in=BOARD_KINDS).order_by("name")
+
+
+def board_reviews(body: Body):
+    if body.kind in WHOLE_PROGRAMME_KINDS:
+        return Review.objects.all()
+    return Review.objects.filter(
+        Q(project_board=body)
+        | Q(implementation_board=body)
+        | Q(challenge_panel=body)
+        | Q(programme__programme_board=body)
+        | Q(programme__executive_body=body)
+    )
+
+
+@dataclass
+class BoardDashboard:
+    body: Body
+    today: datetime.date
+    reviews: list
+    actions_by_owner: list
+    actions_count: int
+    reviews_waiting: list
+    recommendations_waiting: list
+    last_meeting: Meeting | None
+    changes: list
+    changes_count: int
+
+
+def board_dashboard(*, body: Body) -> BoardDashboard:
+    today = timezone.localdate()
+    reviews = list(board_reviews(body).select_related("programme").order_by("title"))
+    review_ids = [review.pk for review in reviews]
+    actions_qs = Action.objects.filter(recommendation__review_id__in=review_ids).filter(
+        overdue_action_q(today) | due_soon_action_q(today)
+    )
+    actions = list(
+        actions_qs.select_related("owner", "recommendation__review", "recommendation__source").order_by(
+            "owner__name", "due_date", "id"
+        )[:BOARD_ACTION_LIMIT]
+    )
+    by_owner = group_by(actions, key=lambda action: action.owner)
+    reviews_waiting = [review for review in reviews if body.kind in AWAITING_BODY_KINDS.get(review.stage, ())]
+    recommendations_waiting = list(
+        Recommendation.objects.filter(review_id__in=review_ids, decision_status=DecisionStatus.PROPOSED)
+        .select_related("source", "review")
+        .order_by("review__title", "id")[:LIST_LIMIT]
+    )
+    last_meeting = body.meetings.filter(date__lte=today).order_by("-date").first()
+    changes_qs = AuditEntry.objects.none()
+    if last_meeting is not None:
+        changes_qs = audit_trail().filter(review_id__in=review_ids, history_date__gte=start_of_day(last_meeting.date))
+    changes = list(changes_qs[:LIST_LIMIT])
+    return BoardDashboard(
+        body=body,
+        today=today,
+        reviews=reviews,
+        actions_by_owner=[
+            {"owner": owner, "actions": owned, "overdue": sum(1 for a in owned if a.due_date < today)}
+            for owner, owned in by_owner.items()
+        ],
+        actions_count=actions_qs.count() if len(actions) == BOARD_ACTION_LIMIT else len(actions),
+        reviews_waiting=reviews_waiting,
+        recommendations_waiting=recommendations_waiting,
+        last_meeting=last_meeting,
+        changes=changes,
+        changes_count=changes_qs.count() if len(changes) == LIST_LIMIT else len(changes),
+    )

@@ -1,0 +1,85 @@
+"""Reusable filters of the register, as Q objects so that they work on live and on historical ('as at') querysets."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+from .choices import ACTION_CLOSED_STATUSES, DUE_SOON_DAYS, ActionStatus, DecisionStatus, ImplementationStatus, Rag
+
+ACCEPTED_STATUSES = (DecisionStatus.ACCEPTED, DecisionStatus.PARTLY_ACCEPTED)
+LONG_OVERDUE_DAYS = 90
+
+
+def open_action_q(prefix: str = "") -> Q:
+    return ~Q(**{f"{prefix}status__in": ACTION_CLOSED_STATUSES})
+
+
+def overdue_action_q(today: datetime.date, *, prefix: str = "", by_days: int = 0) -> Q:
+    return open_action_q(prefix) & Q(**{f"{prefix}due_date__lt": today - datetime.timedelta(days=by_days)})
+
+
+def due_soon_action_q(today: datetime.date, *, prefix: str = "") -> Q:
+    return open_action_q(prefix) & Q(
+        **{f"{prefix}due_date__gte": today, f"{prefix}due_date__lte": today + datetime.timedelta(days=DUE_SOON_DAYS)}
+    )
+
+
+def red_action_q(today: datetime.date, *, prefix: str = "") -> Q:
+    """Red as shown: an owner's red override, or the derived red (blocked or past due) where nothing overrides it."""
+    derived_red = open_action_q(prefix) & (
+        Q(**{f"{prefix}status": ActionStatus.BLOCKED}) | Q(**{f"{prefix}due_date__lt": today})
+    )
+    return Q(**{f"{prefix}rag_override": Rag.RED}) | (Q(**{f"{prefix}rag_override": ""}) & derived_red)
+
+
+def accepted_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}decision_status__in": ACCEPTED_STATUSES})
+
+
+def outstanding_recommendation_q(prefix: str = "") -> Q:
+    """Accepted and not yet implemented or superseded: what is still owed."""
+    return accepted_q(prefix) & ~Q(
+        **{f"{prefix}implementation_status__in": (ImplementationStatus.IMPLEMENTED, ImplementationStatus.SUPERSEDED)}
+    )
+
+
+def no_owner_q() -> Q:
+    return Q(owner__isnull=True)
+
+
+def no_target_q() -> Q:
+    return Q(original_target_date__isnull=True, target_ongoing=False)
+
+
+def no_funding_q() -> Q:
+    return Q(funding_amount__isnull=True, funding_source="")
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(open_action_q())
+
+    def overdue(self, today: datetime.date, *, by_days: int = 0):
+        return self.filter(overdue_action_q(today, by_days=by_days))
+
+    def due_soon(self, today: datetime.date):
+        return self.filter(due_soon_action_q(today))
+
+    def red(self, today: datetime.date):
+        return self.filter(red_action_q(today))
+
+    def owned_by(self, person):
+        return self.filter(owner=person)
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(accepted_q())
+
+    def outstanding(self):
+        return self.filter(outstanding_recommendation_q())
+
+    def with_gaps(self):
+        """Accepted and outstanding, but with no owner, no target date or no funding recorded."""
+        return self.outstanding().filter(no_owner_q() | no_target_q() | no_funding_q())

@@ -1,0 +1,75 @@
+"""One fixture per role, named after the groups the demo loader creates, and a signed-in client for each."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from tests.bvgov.factories import UserFactory
+from tests.programmes.factories import PersonFactory
+
+MEMBER = "Member"
+PROGRAMME_MANAGER = "Programme manager"
+ACTION_OWNER = "Action owner"
+INSPECTOR = "Inspector"
+ADMINISTRATOR = "Administrator"
+
+
+@pytest.fixture
+def member_user(db):
+    return UserFactory(username="member", first_name="Toby", last_name="Harris", groups=[MEMBER])
+
+
+@pytest.fixture
+def manager_user(db):
+    return UserFactory(username="manager", first_name="Catherine", last_name="Crawford", groups=[PROGRAMME_MANAGER])
+
+
+@pytest.fixture
+def owner_user(db):
+    """An action owner who signs in, with the Person record that actions are assigned to."""
+    user = UserFactory(username="owner", first_name="Steve", last_name="House", groups=[ACTION_OWNER])
+    PersonFactory(user=user, name="Steve House", job_title="Assistant Commissioner")
+    return user
+
+
+@pytest.fixture
+def inspector_user(db):
+    return UserFactory(username="inspector", first_name="Ken", last_name="Williams", groups=[INSPECTOR])
+
+
+@pytest.fixture
+def administrator(admin_user):
+    """pytest-django's superuser, also in the Administrator group."""
+    admin_user.groups.add(_group(ADMINISTRATOR))
+    return admin_user
+
+
+def _group(name):
+    group, _ = Group.objects.get_or_create(name=name)
+    return group
+
+
+def _signed_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(member_user):
+    return _signed_in(member_user)
+
+
+@pytest.fixture
+def manager_client(manager_user):
+    return _signed_in(manager_user)
+
+
+@pytest.fixture
+def owner_client(owner_user):
+    return _signed_in(owner_user)
+
+
+@pytest.fixture
+def inspector_client(inspector_user):
+    return _signed_in(inspector_user)

@@ -1,0 +1,101 @@
+"""Recommendations, their actions, owners' progress updates with evidence, and members' challenges."""
+
+import factory
+from django.core.files.base import ContentFile
+from factory.django import DjangoModelFactory
+
+from recommendations.choices import (
+    ActionStatus,
+    DecisionStatus,
+    ImplementationStatus,
+    Priority,
+    Rag,
+    SourceKind,
+)
+from recommendations.models import Action, Comment, Evidence, ProgressUpdate, Recommendation, Source
+from tests.bvgov.factories import UserFactory
+from tests.programmes.factories import PersonFactory, ProgrammeFactory, days_from_today
+from tests.reviews.factories import ReviewFactory
+
+
+class SourceFactory(DjangoModelFactory):
+    """A review's final report; recommendations from it belong to that review."""
+
+    class Meta:
+        model = Source
+
+    kind = SourceKind.REVIEW_REPORT
+    title = factory.Sequence(lambda n: f"Best Value Review final report {n + 1}")
+    reference = factory.Sequence(lambda n: f"PPRC report {n + 1}")
+    published_on = days_from_today(-120)
+    programme = factory.SubFactory(ProgrammeFactory)
+    review = factory.SubFactory(ReviewFactory, programme=factory.SelfAttribute("..programme"))
+    inspection = None
+
+
+class RecommendationFactory(DjangoModelFactory):
+    class Meta:
+        model = Recommendation
+
+    source = factory.SubFactory(SourceFactory)
+    review = factory.LazyAttribute(lambda recommendation: recommendation.source.review)
+    number = factory.Sequence(lambda n: str(n + 1))
+    text = "The MPS should produce a demand management strategy with clear milestones."
+    theme = "Demand management"
+    priority = Priority.HIGH
+    response = "A strategy will be presented to the Management Board."
+    owner = factory.SubFactory(PersonFactory)
+    timescale = "December 2003"
+    original_target_date = days_from_today(60)
+    decision_status = DecisionStatus.ACCEPTED
+    implementation_status = ImplementationStatus.NOT_STARTED
+
+
+class ActionFactory(DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    description = "Draft the demand management strategy and take it to the Management Board."
+    owner = factory.SubFactory(PersonFactory)
+    due_date = days_from_today(60)
+    status = ActionStatus.NOT_STARTED
+
+
+class ProgressUpdateFactory(DjangoModelFactory):
+    """An owner's update on an action (pass action=None, recommendation=... for one on a recommendation)."""
+
+    class Meta:
+        model = ProgressUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    recommendation = None
+    author = factory.SubFactory(PersonFactory)
+    reported_on = days_from_today(0)
+    note = "Draft strategy circulated to the project board for comment."
+    reported_status = ActionStatus.IN_PROGRESS
+    reported_rag = Rag.GREEN
+
+
+class EvidenceFactory(DjangoModelFactory):
+    class Meta:
+        model = Evidence
+
+    update = factory.SubFactory(ProgressUpdateFactory)
+    file = factory.LazyFunction(lambda: ContentFile(b"Minutes of the project board.\n", name="minutes.txt"))
+    description = "Project board minutes"
+    uploaded_by = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(DjangoModelFactory):
+    """A member's challenge on a recommendation (pass recommendation=None, action=... for one on an action)."""
+
+    class Meta:
+        model = Comment
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    action = None
+    author = factory.SubFactory(UserFactory)
+    addressed_to = factory.SubFactory(PersonFactory)
+    question = "Why has only one of the seventeen recommendations been implemented?"
+    answer = ""
