@@ -110,13 +110,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# The project's own assets (static/build/ is compiled by `make assets`), then the front-end packages straight from
-# node_modules under their own prefixes, so nothing third-party is copied into the repository or fetched from a CDN.
+# The project's own assets (static/build/ is compiled by `make assets`), then the scripts and images of the front-end
+# packages that `make assets` copies out of node_modules into build/vendor/ (never the GOV.UK fonts); nothing
+# third-party is committed or fetched from a CDN.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
-    ("govuk", BASE_DIR / "node_modules/govuk-frontend/dist/govuk"),
-    ("moj", BASE_DIR / "node_modules/@ministryofjustice/frontend/moj"),
-    ("htmx", BASE_DIR / "node_modules/htmx.org/dist"),
+    ("govuk", BASE_DIR / "build/vendor/govuk"),
+    ("moj", BASE_DIR / "build/vendor/moj"),
+    ("htmx", BASE_DIR / "build/vendor/htmx"),
 ]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")

@@ -1,0 +1,37 @@
+"""Display helpers for register values: how overdue, which colour a history entry carries."""
+
+import datetime
+
+from django import template
+
+register = template.Library()
+
+HISTORY_TAG_CLASSES = {"+": "govuk-tag--green", "~": "govuk-tag--blue", "-": "govuk-tag--red"}
+
+
+@register.filter
+def days_overdue(due_date: datetime.date | None, today: datetime.date) -> int:
+    if not due_date or not today:
+        return 0
+    return max((today - due_date).days, 0)
+
+
+@register.filter
+def history_tag_class(history_type: str) -> str:
+    return HISTORY_TAG_CLASSES.get(history_type, "")
+
+
+@register.filter
+def rag_on(action, today: datetime.date) -> str:
+    """The RAG an action shows on a day: the owner's override, or the derived rating."""
+    return action.rag(today)
+
+
+@register.filter
+def derived_rag_on(action, today: datetime.date) -> str:
+    return action.derived_rag(today)
+
+
+@register.filter
+def verbose_name(model) -> str:
+    return str(model._meta.verbose_name)
