@@ -15,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests serve static files through the finders; there is no collected STATIC_ROOT to look in.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
