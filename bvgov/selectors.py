@@ -17,7 +17,6 @@ from recommendations.choices import DecisionStatus, ImplementationStatus
 from recommendations.models import Action, Recommendation
 from recommendations.querysets import (
     LONG_OVERDUE_DAYS,
-    accepted_q,
     due_soon_action_q,
     no_funding_q,
     no_owner_q,
@@ -71,13 +70,15 @@ def register_at(as_at: datetime.date | None = None) -> Register:
 
 
 @dataclass
-class ReviewRow:
-    id: int
+class ProgressRow:
+    """One line of the committee's table: a review, or a report (an audit, say) whose recommendations no review owns."""
+
     title: str
-    reference: str
-    stage: str
-    stage_label: str
-    awaiting: str
+    review_id: int | None = None
+    source_id: int | None = None
+    stage: str = ""
+    stage_label: str = ""
+    awaiting: str = ""
     by_decision: dict = field(default_factory=dict)
     by_implementation: dict = field(default_factory=dict)
     actions_open: int = 0
@@ -90,8 +91,8 @@ class ReviewRow:
 
     @property
     def accepted(self) -> int:
-        return self.by_decision.get(DecisionStatus.ACCEPTED, 0) + self.by_decision.get(
-            DecisionStatus.PARTLY_ACCEPTED, 0
+        return sum(
+            self.by_decision.get(status, 0) for status in (DecisionStatus.ACCEPTED, DecisionStatus.PARTLY_ACCEPTED)
         )
 
     @property
@@ -110,7 +111,8 @@ class ReviewRow:
 @dataclass
 class CommitteeDashboard:
     register: Register
-    reviews: list[ReviewRow]
+    reviews: list[ProgressRow]
+    other_sources: list[ProgressRow]
     totals: dict
     gaps: list
     gaps_count: int
@@ -120,34 +122,49 @@ class CommitteeDashboard:
     trend: list
 
 
-def _review_rows(register: Register) -> list[ReviewRow]:
+def _progress_rows(register: Register) -> tuple[list[ProgressRow], list[ProgressRow]]:
+    """Rows per review, and per report whose recommendations belong to no review, with their counts.
+
+    Three grouped queries, whatever the size of the register: reviews, recommendation counts, action counts.
+    """
     stage_labels = dict(ReviewStage.choices)
-    rows = {
-        review["id"]: ReviewRow(
-            id=review["id"],
+    reviews = {
+        review["id"]: ProgressRow(
             title=review["title"],
-            reference=review["reference"],
+            review_id=review["id"],
             stage=review["stage"],
             stage_label=stage_labels.get(review["stage"], review["stage"]),
             awaiting=AWAITING_DECISION.get(review["stage"], ""),
         )
-        for review in register.reviews.order_by("title").values("id", "title", "reference", "stage")
+        for review in register.reviews.order_by("title").values("id", "title", "stage")
     }
+    sources: dict[int, ProgressRow] = {}
+
+    def row_for(review_id, source_id, source_title) -> ProgressRow | None:
+        if review_id is not None:
+            return reviews.get(review_id)
+        if source_id not in sources:
+            sources[source_id] = ProgressRow(title=source_title, source_id=source_id)
+        return sources[source_id]
+
     counts = (
-        register.recommendations.filter(review_id__in=rows.keys())
-        .values("review_id", "decision_status", "implementation_status")
+        register.recommendations.values(
+            "review_id", "source_id", "source__title", "decision_status", "implementation_status"
+        )
         .annotate(n=Count("id"))
         .order_by()
     )
     for count in counts:
-        row = rows[count["review_id"]]
+        row = row_for(count["review_id"], count["source_id"], count["source__title"])
+        if row is None:
+            continue
         row.by_decision[count["decision_status"]] = row.by_decision.get(count["decision_status"], 0) + count["n"]
-        row.by_implementation[count["implementation_status"]] = (
-            row.by_implementation.get(count["implementation_status"], 0) + count["n"]
-        )
+        status = count["implementation_status"]
+        row.by_implementation[status] = row.by_implementation.get(status, 0) + count["n"]
     action_counts = (
-        register.actions.filter(recommendation__review_id__in=rows.keys())
-        .values("recommendation__review_id")
+        register.actions.values(
+            "recommendation__review_id", "recommendation__source_id", "recommendation__source__title"
+        )
         .annotate(
             open=Count("id", filter=open_action_q()),
             overdue=Count("id", filter=overdue_action_q(register.today)),
@@ -156,9 +173,28 @@ def _review_rows(register: Register) -> list[ReviewRow]:
         .order_by()
     )
     for count in action_counts:
-        row = rows[count["recommendation__review_id"]]
-        row.actions_open, row.actions_overdue, row.actions_red = count["open"], count["overdue"], count["red"]
-    return list(rows.values())
+        row = row_for(
+            count["recommendation__review_id"],
+            count["recommendation__source_id"],
+            count["recommendation__source__title"],
+        )
+        if row is None:
+            continue
+        row.actions_open += count["open"]
+        row.actions_overdue += count["overdue"]
+        row.actions_red += count["red"]
+    return list(reviews.values()), sorted(sources.values(), key=lambda row: row.title)
+
+
+def _totals(rows: list[ProgressRow]) -> dict:
+    return {
+        "total": sum(row.total for row in rows),
+        "accepted": sum(row.accepted for row in rows),
+        "implemented": sum(row.implemented for row in rows),
+        "open": sum(row.actions_open for row in rows),
+        "overdue": sum(row.actions_overdue for row in rows),
+        "red": sum(row.actions_red for row in rows),
+    }
 
 
 def _trend(register: Register) -> list[dict]:
@@ -189,52 +225,63 @@ def _trend(register: Register) -> list[dict]:
     return points
 
 
+def _gap_row(rec: dict) -> dict:
+    rec["missing"] = [
+        label
+        for label, missing in (
+            ("owner", rec["owner_id"] is None),
+            ("target date", rec["original_target_date"] is None and not rec["target_ongoing"]),
+            ("funding", rec["funding_amount"] is None and not rec["funding_source"]),
+        )
+        if missing
+    ]
+    return rec
+
+
 def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashboard:
+    """The committee's view. Lists are read as values() with their joins, which work the same on live and on
+    historical ('as at') rows, so the page costs the same queries either way."""
     register = register_at(as_at)
-    rows = _review_rows(register)
-    totals = register.recommendations.aggregate(
-        total=Count("id"),
-        accepted=Count("id", filter=accepted_q()),
-        implemented=Count("id", filter=Q(implementation_status=ImplementationStatus.IMPLEMENTED)),
-    ) | register.actions.aggregate(
-        open=Count("id", filter=open_action_q()),
-        overdue=Count("id", filter=overdue_action_q(register.today)),
-        red=Count("id", filter=red_action_q(register.today)),
-    )
+    reviews, other_sources = _progress_rows(register)
     gaps_qs = register.recommendations.filter(outstanding_recommendation_q()).filter(
         no_owner_q() | no_target_q() | no_funding_q()
     )
     gaps = [
-        {
-            "recommendation": rec,
-            "missing": [
-                label
-                for label, missing in (
-                    ("owner", rec.owner_id is None),
-                    ("target date", rec.original_target_date is None and not rec.target_ongoing),
-                    ("funding", rec.funding_amount is None and not rec.funding_source),
-                )
-                if missing
-            ],
-        }
-        for rec in gaps_qs.select_related("source", "review").order_by("source__title", "id")[:LIST_LIMIT]
+        _gap_row(rec)
+        for rec in gaps_qs.order_by("source__title", "id").values(
+            "id",
+            "number",
+            "text",
+            "source__title",
+            "review__title",
+            "owner_id",
+            "original_target_date",
+            "target_ongoing",
+            "funding_amount",
+            "funding_source",
+        )[:LIST_LIMIT]
     ]
     long_overdue_qs = register.actions.filter(overdue_action_q(register.today, by_days=LONG_OVERDUE_DAYS))
     long_overdue = list(
-        long_overdue_qs.select_related("owner", "recommendation__source", "recommendation__review").order_by(
-            "due_date", "id"
+        long_overdue_qs.order_by("due_date", "id").values(
+            "id",
+            "description",
+            "due_date",
+            "owner__name",
+            "recommendation__review__title",
+            "recommendation__source__title",
         )[:LIST_LIMIT]
     )
-    awaiting = [row for row in rows if row.awaiting]
     return CommitteeDashboard(
         register=register,
-        reviews=rows,
-        totals=totals,
+        reviews=reviews,
+        other_sources=other_sources,
+        totals=_totals(reviews + other_sources),
         gaps=gaps,
-        gaps_count=gaps_qs.count() if len(gaps) == LIST_LIMIT else len(gaps),
-        awaiting=awaiting,
+        gaps_count=gaps_qs.count(),
+        awaiting=[row for row in reviews if row.awaiting],
         long_overdue=long_overdue,
-        long_overdue_count=long_overdue_qs.count() if len(long_overdue) == LIST_LIMIT else len(long_overdue),
+        long_overdue_count=long_overdue_qs.count(),
         trend=_trend(register),
     )
 
@@ -360,10 +407,10 @@ def board_dashboard(*, body: Body) -> BoardDashboard:
             {"owner": owner, "actions": owned, "overdue": sum(1 for a in owned if a.due_date < today)}
             for owner, owned in by_owner.items()
         ],
-        actions_count=actions_qs.count() if len(actions) == BOARD_ACTION_LIMIT else len(actions),
+        actions_count=actions_qs.count(),
         reviews_waiting=reviews_waiting,
         recommendations_waiting=recommendations_waiting,
         last_meeting=last_meeting,
         changes=changes,
-        changes_count=changes_qs.count() if len(changes) == LIST_LIMIT else len(changes),
+        changes_count=changes_qs.count(),
     )

@@ -1,0 +1,147 @@
+"""The inspector's audit trail and one record's history: who changed what, when, from what to what, and why."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from programmes.models import AuditEntry
+from recommendations.choices import ActionStatus
+from recommendations.models import Action
+from recommendations.services import action_update_status
+from tests.recommendations.factories import ActionFactory, RecommendationFactory
+from tests.reviews.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def status_change(manager_user):
+    action = ActionFactory(description="Risk assessment framework for single crewing")
+    action_update_status(
+        action=action,
+        actor=manager_user,
+        status=ActionStatus.IN_PROGRESS,
+        reason="Framework drafted with BCU commanders",
+    )
+    return action
+
+
+def test_a_status_change_made_a_moment_ago_shows_who_when_old_new_and_why(inspector_client, status_change):
+    response = inspector_client.get("/audit/")
+
+    assert response.status_code == 200
+    newest = response.context["page"].object_list[0]
+    assert newest.object_id == status_change.pk
+    assert newest.user.username == "manager"
+    assert {"field": "status", "label": "Status", "old": "Not started", "new": "In progress"} in newest.changes
+    assert timezone.now() - newest.history_date < datetime.timedelta(minutes=1)
+    content = response.content.decode()
+    assert "Framework drafted with BCU commanders" in content
+    assert "Not started" in content and "In progress" in content
+
+
+def test_the_trail_filters_by_kind_object_user_review_and_dates(inspector_client, status_change, manager_user):
+    other_review_action = ActionFactory(recommendation=RecommendationFactory(review=ReviewFactory()))
+    action_type = ContentType.objects.get_for_model(Action)
+
+    by_user = inspector_client.get("/audit/", {"user": manager_user.pk}).context["page"].object_list
+    by_object = inspector_client.get("/audit/", {"content_type": action_type.pk, "object_id": status_change.pk})
+    review_id = status_change.recommendation.review_id
+    by_review = inspector_client.get("/audit/", {"review": review_id}).context["page"].object_list
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    future = inspector_client.get("/audit/", {"date_from": tomorrow}).context["page"].object_list
+
+    assert {entry.user_id for entry in by_user} == {manager_user.pk}
+    assert {e.object_id for e in by_object.context["page"].object_list} == {status_change.pk}
+    assert len(by_object.context["page"].object_list) == 2
+    assert all(entry.review_id == review_id for entry in by_review)
+    assert other_review_action.pk not in {e.object_id for e in by_review if e.content_type_id == action_type.pk}
+    assert list(future) == []
+
+
+def test_a_bad_filter_is_explained_not_a_server_error(inspector_client, status_change):
+    response = inspector_client.get("/audit/", {"date_from": "yesterday", "user": "nobody"})
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_the_csv_export_has_one_row_per_changed_field_of_the_filtered_trail(inspector_client, status_change):
+    action_type = ContentType.objects.get_for_model(Action)
+
+    response = inspector_client.get(
+        "/audit/", {"format": "csv", "content_type": action_type.pk, "object_id": status_change.pk}
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["When", "Who", "Kind of record"]
+    status_rows = [row for row in rows[1:] if row[6] == "Status" and row[5] == "Changed"]
+    assert status_rows == [
+        [
+            status_rows[0][0],
+            "manager",
+            "action",
+            str(status_change.pk),
+            status_rows[0][4],
+            "Changed",
+            "Status",
+            "Not started",
+            "In progress",
+            "Framework drafted with BCU commanders",
+        ]
+    ]
+    assert {row[3] for row in rows[1:]} == {str(status_change.pk)}
+
+
+def test_one_records_history_is_a_timeline_of_field_changes(inspector_client, status_change):
+    response = inspector_client.get(f"/history/recommendations/action/{status_change.pk}/")
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Risk assessment framework for single crewing" in content
+    assert "moj-timeline" in content
+    entries = response.context["page"].object_list
+    assert [entry.get_history_type_display() for entry in entries] == ["Changed", "Created"]
+
+
+def test_history_of_an_unknown_kind_or_record_is_not_found(inspector_client):
+    assert inspector_client.get("/history/recommendations/nothing/1/").status_code == 404
+    assert inspector_client.get("/history/recommendations/action/999999/").status_code == 404
+
+
+def test_every_write_leaves_exactly_one_audit_entry_per_history_row(status_change):
+    history_rows = Action.history.filter(id=status_change.pk).count()
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Action), object_id=status_change.pk
+    ).count()
+
+    assert history_rows == entries == 2
+
+
+def test_the_trail_pages_cost_the_same_queries_for_2_and_50_changes(
+    inspector_client, manager_user, django_assert_num_queries
+):
+    def changes(n):
+        for _ in range(n):
+            action = ActionFactory()
+            action_update_status(action=action, actor=manager_user, status=ActionStatus.BLOCKED, reason="Waits on C3i")
+
+    changes(1)
+    inspector_client.get("/audit/")
+    with django_assert_num_queries(TRAIL_QUERIES) as small:
+        inspector_client.get("/audit/")
+    changes(30)
+    with django_assert_num_queries(TRAIL_QUERIES) as large:
+        response = inspector_client.get("/audit/")
+    assert len(response.context["page"].object_list) == 50
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+# Session, user, the page of entries with users and kinds, and the filter form's choices (kinds, users, reviews).
+TRAIL_QUERIES = 6

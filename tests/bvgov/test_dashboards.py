@@ -1,0 +1,267 @@
+"""The committee and board dashboards, as a member reads them: figures, gaps, overdue items, and 'as at' a past day."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from programmes.choices import BodyKind
+from programmes.history import save_with_history
+from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus
+from recommendations.models import Action, Recommendation
+from reviews.choices import ReviewStage
+from reviews.models import Review
+from tests.programmes.factories import BodyFactory, MeetingFactory, PersonFactory, ProgrammeFactory
+from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
+from tests.reviews.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+def review_with_recommendations(*, title: str, total: int, implemented: int, stage=ReviewStage.IMPLEMENTING):
+    review = ReviewFactory(title=title, stage=stage)
+    source = SourceFactory(review=review, programme=review.programme)
+    for index in range(total):
+        done = index < implemented
+        RecommendationFactory(
+            source=source,
+            review=review,
+            implementation_status=ImplementationStatus.IMPLEMENTED if done else ImplementationStatus.NOT_STARTED,
+            implemented_on=days(-10) if done else None,
+            funding_source="Within existing budgets",
+        )
+    return review
+
+
+def test_signed_out_visitor_is_sent_to_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_each_review_shows_its_stage_and_implementation_rate(member_client):
+    review_with_recommendations(title="Managing Demand", total=17, implemented=1)
+    review_with_recommendations(title="Consultation", total=4, implemented=2, stage=ReviewStage.REPORTED)
+
+    response = member_client.get("/")
+
+    assert response.status_code == 200
+    rows = {row.title: row for row in response.context["dashboard"].reviews}
+    assert rows["Managing Demand"].implementation_rate == "1 of 17"
+    assert rows["Consultation"].implementation_rate == "2 of 4"
+    content = response.content.decode()
+    assert "1 of 17 implemented" in content
+    assert "Implementing" in content
+    assert response.context["dashboard"].totals["implemented"] == 3
+
+
+def test_not_pursued_recommendations_are_left_out_of_the_rate(member_client):
+    review = review_with_recommendations(title="Managing Demand", total=3, implemented=1)
+    RecommendationFactory(
+        source=review.sources.get(),
+        review=review,
+        decision_status=DecisionStatus.NOT_PURSUED,
+        decision_rationale="Superseded by the C3i programme.",
+    )
+
+    row = member_client.get("/").context["dashboard"].reviews[0]
+
+    assert row.implementation_rate == "1 of 3"
+    assert row.by_decision[DecisionStatus.NOT_PURSUED] == 1
+
+
+def test_needs_the_committee_lists_gaps_waiting_reviews_and_long_overdue_actions(member_client):
+    waiting = ReviewFactory(title="Operational Support", stage=ReviewStage.REPORTED)
+    unowned = RecommendationFactory(owner=None, text="Publish a demand strategy.")
+    undated = RecommendationFactory(original_target_date=None, timescale="")
+    unfunded = RecommendationFactory(funding_amount=None, funding_source="")
+    late = ActionFactory(description="Risk assessment framework for single crewing", due_date=days(-120))
+    ActionFactory(description="Recently late", due_date=days(-30))
+
+    response = member_client.get("/")
+    dashboard = response.context["dashboard"]
+
+    gaps = {gap["id"]: gap["missing"] for gap in dashboard.gaps}
+    assert "owner" in gaps[unowned.pk]
+    assert "target date" in gaps[undated.pk]
+    assert "funding" in gaps[unfunded.pk]
+    awaiting = {row.title: row.awaiting for row in dashboard.awaiting}
+    assert awaiting[waiting.title] == "Management board approval of the final report"
+    assert waiting.title in response.content.decode()
+    assert [action["id"] for action in dashboard.long_overdue] == [late.pk]
+    assert "120 days overdue" in response.content.decode()
+
+
+def test_overdue_and_red_actions_are_counted_per_review(member_client):
+    review = review_with_recommendations(title="Managing Demand", total=1, implemented=0)
+    recommendation = review.recommendations.get()
+    ActionFactory(recommendation=recommendation, due_date=days(-5))
+    ActionFactory(recommendation=recommendation, due_date=days(20), status=ActionStatus.BLOCKED)
+    ActionFactory(recommendation=recommendation, due_date=days(-5), status=ActionStatus.COMPLETE, completed_on=days(-6))
+    ActionFactory(recommendation=recommendation, due_date=days(-5), rag_override="amber", rag_override_reason="Agreed")
+
+    row = member_client.get("/").context["dashboard"].reviews[0]
+
+    assert row.actions_open == 3
+    assert row.actions_overdue == 2
+    # Past due and blocked are red; an owner's amber override with a reason is not.
+    assert row.actions_red == 2
+
+
+def test_as_at_shows_the_register_as_it_stood_at_the_end_of_that_day(member_client, manager_user):
+    long_ago = moment(days(-100))
+    programme = ProgrammeFactory()
+    review = save_with_history(
+        ReviewFactory.build(title="Managing Demand", stage=ReviewStage.IMPLEMENTING, programme=programme),
+        actor=manager_user,
+        when=long_ago,
+    )
+    source = save_with_history(
+        SourceFactory.build(review=review, programme=programme), actor=manager_user, when=long_ago
+    )
+    recommendations = []
+    for number in range(1, 4):
+        rec = RecommendationFactory.build(source=source, review=review, number=str(number), owner=PersonFactory())
+        recommendations.append(save_with_history(rec, actor=manager_user, reason="Recorded", when=moment(days(-100))))
+    first = recommendations[0]
+    first.implementation_status = ImplementationStatus.IMPLEMENTED
+    first.implemented_on = days(-40)
+    save_with_history(first, actor=manager_user, reason="Implemented", when=moment(days(-40)))
+
+    before = member_client.get("/", {"as_at": days(-50).isoformat()})
+    after = member_client.get("/", {"as_at": days(-30).isoformat()})
+    today = member_client.get("/")
+
+    assert before.context["dashboard"].reviews[0].implementation_rate == "0 of 3"
+    assert after.context["dashboard"].reviews[0].implementation_rate == "1 of 3"
+    assert today.context["dashboard"].reviews[0].implementation_rate == "1 of 3"
+    assert "Historical view" in before.content.decode()
+    assert "Historical view" not in today.content.decode()
+    nothing_yet = member_client.get("/", {"as_at": days(-200).isoformat()})
+    assert nothing_yet.context["dashboard"].reviews == []
+
+
+@pytest.mark.parametrize("bad", ["not-a-date", "2004-02-30", (timezone.localdate() + datetime.timedelta(days=3))])
+def test_a_bad_as_at_date_is_explained_and_today_is_shown(member_client, bad):
+    response = member_client.get("/", {"as_at": str(bad)})
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert response.context["dashboard"].register.is_historical is False
+
+
+def test_trend_counts_implemented_recommendations_by_quarter(member_client):
+    review_with_recommendations(title="Managing Demand", total=3, implemented=2)
+
+    response = member_client.get("/")
+
+    trend = response.context["dashboard"].trend
+    assert trend[-1]["cumulative"] == 2
+    assert "<svg" in response.content.decode()
+
+
+def _register_of_size(n: int):
+    programme = ProgrammeFactory()
+    for index in range(n):
+        review = ReviewFactory(
+            programme=programme, stage=ReviewStage.REPORTED if index % 2 else ReviewStage.IMPLEMENTING
+        )
+        source = SourceFactory(review=review, programme=programme)
+        rec = RecommendationFactory(source=source, review=review, owner=None if index % 3 == 0 else PersonFactory())
+        ActionFactory(recommendation=rec, due_date=days(-100 - index))
+    # Date every history row a week back, so that the register 'as at' yesterday holds the same rows.
+    for model in (Review, Recommendation, Action):
+        model.history.model.objects.update(history_date=moment(days(-7)))
+
+
+# Session, user, reviews, recommendation counts, action counts, gaps (+count), long overdue (+count), trend.
+QUERIES = 10
+
+
+@pytest.mark.parametrize("as_at", [None, "past"])
+def test_the_dashboard_costs_the_same_queries_for_2_and_50_reviews(member_client, django_assert_num_queries, as_at):
+    params = {"as_at": days(-1).isoformat()} if as_at else {}
+    _register_of_size(2)
+    member_client.get("/", params)
+    with django_assert_num_queries(QUERIES) as small:
+        member_client.get("/", params)
+    _register_of_size(48)
+    with django_assert_num_queries(QUERIES) as large:
+        response = member_client.get("/", params)
+    assert len(response.context["dashboard"].reviews) == 50
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_board_dashboard_lists_its_reviews_actions_by_owner_decisions_waiting_and_changes(member_client, manager_user):
+    board = BodyFactory(name="Managing Demand Implementation Project Board", kind=BodyKind.IMPLEMENTATION_BOARD)
+    MeetingFactory(body=board, date=days(-7))
+    review = ReviewFactory(title="Managing Demand", implementation_board=board, stage=ReviewStage.IMPLEMENTING)
+    other = ReviewFactory(title="Not this board's")
+    rec = RecommendationFactory(
+        review=review, source=SourceFactory(review=review), decision_status=DecisionStatus.PROPOSED
+    )
+    owner = PersonFactory(name="Chief Inspector, Managing Demand implementation")
+    overdue = ActionFactory(recommendation=rec, owner=owner, due_date=days(-3), description="Single crewing pilot")
+    ActionFactory(recommendation=rec, owner=owner, due_date=days(10), description="Demand strategy refresh")
+    ActionFactory(recommendation=rec, owner=owner, due_date=days(90), description="Far off")
+    ActionFactory(recommendation=RecommendationFactory(review=other), due_date=days(-3), description="Elsewhere")
+    overdue.status = ActionStatus.IN_PROGRESS
+    save_with_history(overdue, actor=manager_user, reason="Pilot started in two boroughs")
+
+    response = member_client.get("/boards/", {"body": board.pk})
+
+    assert response.status_code == 200
+    dashboard = response.context["dashboard"]
+    assert [r.title for r in dashboard.reviews] == ["Managing Demand"]
+    (group,) = dashboard.actions_by_owner
+    assert group["owner"] == owner
+    assert [a.description for a in group["actions"]] == ["Single crewing pilot", "Demand strategy refresh"]
+    assert group["overdue"] == 1
+    assert dashboard.recommendations_waiting == [rec]
+    content = response.content.decode()
+    assert "Pilot started in two boroughs" in content
+    assert "Elsewhere" not in content
+
+
+def test_board_dashboard_without_a_choice_asks_for_one(member_client):
+    BodyFactory(name="Best Value Programme Board", kind=BodyKind.PROGRAMME_BOARD)
+
+    response = member_client.get("/boards/")
+
+    assert response.status_code == 200
+    assert response.context["dashboard"] is None
+    assert "Best Value Programme Board" in response.content.decode()
+
+
+def test_board_dashboard_refuses_an_unknown_board_with_a_message(member_client):
+    response = member_client.get("/boards/", {"body": "99999"})
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+
+
+def test_an_audit_outside_any_review_gets_its_own_row(member_client):
+    audit = SourceFactory(title="District Audit: 2002/03 Policing and Performance Plan", review=None)
+    for index in range(9):
+        done = index < 2
+        RecommendationFactory(
+            source=audit,
+            review=None,
+            implementation_status=ImplementationStatus.IMPLEMENTED if done else ImplementationStatus.IN_PROGRESS,
+            implemented_on=days(-3) if done else None,
+        )
+
+    response = member_client.get("/")
+
+    (row,) = response.context["dashboard"].other_sources
+    assert row.title == audit.title
+    assert row.implementation_rate == "2 of 9"
+    assert "Audits and inspections outside any review" in response.content.decode()
