@@ -9,4 +9,6 @@ class BvgovConfig(AppConfig):
     def ready(self):
         from .roles import sync_roles
 
-        post_migrate.connect(sync_roles, sender=self, dispatch_uid="bvgov_sync_roles")
+        # No sender: each app's permissions are created on its own post_migrate, so the roles are synced after each
+        # app's, and the last run sees every permission.
+        post_migrate.connect(sync_roles, dispatch_uid="bvgov_sync_roles")

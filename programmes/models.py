@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -92,6 +93,9 @@ class Body(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("programmes:body_detail", args=[self.pk])
+
     def clean(self):
         errors = {}
         if self.pk is not None and self.reports_to_id == self.pk:
@@ -136,6 +140,9 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.person.name} — {self.get_role_display()}, {self.body}"
 
+    def get_absolute_url(self):
+        return reverse("programmes:body_detail", args=[self.body_id]) + "#members"
+
 
 class Meeting(models.Model):
     """A dated meeting of a body, with the reference of its minutes."""
@@ -160,6 +167,9 @@ class Meeting(models.Model):
         label = self.title or "Meeting"
         return f"{self.body.short_name or self.body.name} — {label}, {self.date:%d %B %Y}"
 
+    def get_absolute_url(self):
+        return reverse("programmes:meeting_detail", args=[self.pk])
+
 
 class Decision(models.Model):
     """A decision of a body on a review, a plan, a recommendation or the programme, with its minute and rationale."""
@@ -176,6 +186,12 @@ class Decision(models.Model):
     rationale = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.JSONField(
+        default=dict, blank=True, help_text="What was approved, as it stood when the decision was recorded."
+    )
+    snapshot_hash = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the canonical JSON of the snapshot."
     )
     history = HistoricalRecords()
 
@@ -194,6 +210,9 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.body} — {self.get_kind_display()}: {self.get_outcome_display()} ({self.decided_on:%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("programmes:decision_detail", args=[self.pk])
 
     @property
     def audit_review_id(self):
@@ -249,6 +268,9 @@ class Programme(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", args=[self.pk])
+
 
 class StrategicOutcome(models.Model):
     """A long-term outcome the programme works towards, e.g. 'More offenders are brought to justice'."""
@@ -271,6 +293,9 @@ class StrategicOutcome(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", args=[self.programme_id]) + "#outcomes"
 
 
 class Priority(models.Model):
@@ -296,6 +321,9 @@ class Priority(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("programmes:programme_detail", args=[self.programme_id]) + "#priorities"
+
 
 class Indicator(models.Model):
     """A performance indicator (a BVPI or a local measure) with a unit and the direction that is better."""
@@ -317,6 +345,9 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:indicator_detail", args=[self.pk])
 
 
 class IndicatorValue(models.Model):
@@ -341,6 +372,9 @@ class IndicatorValue(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} {self.period}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:indicator_detail", args=[self.indicator_id]) + "#values"
 
 
 class Risk(models.Model):
@@ -376,6 +410,9 @@ class Risk(models.Model):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("programmes:risk_detail", args=[self.pk])
 
     @property
     def score(self) -> int:

@@ -3,3 +3,14 @@ from django.apps import AppConfig
 
 class RecommendationsConfig(AppConfig):
     name = "recommendations"
+
+    def ready(self):
+        from programmes.decisions import register_rules
+        from reviews.progress import register_progress_rules
+
+        from .models import Recommendation
+        from .progress import RecommendationProgressRules
+        from .workflow import RecommendationDecisionRules
+
+        register_rules(Recommendation, RecommendationDecisionRules())
+        register_progress_rules(RecommendationProgressRules())

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from programmes.db import choices_constraint
@@ -147,6 +148,9 @@ class Recommendation(models.Model):
         label = f"Recommendation {self.number}" if self.number else "Recommendation (unnumbered)"
         return f"{label} — {self.source}"
 
+    def get_absolute_url(self):
+        return reverse("recommendations:recommendation_detail", args=[self.pk])
+
     @property
     def audit_review_id(self):
         return self.review_id
@@ -166,6 +170,39 @@ class Recommendation(models.Model):
             raise ValidationError({"implemented_on": "Give the date the recommendation was implemented."})
         if self.source_id and self.review_id is None and self.source.review_id:
             self.review_id = self.source.review_id
+        stored = (
+            type(self).objects.filter(pk=self.pk).values("revised_target_date", "implementation_status").first()
+            if self.pk
+            else None
+        )
+        # A slipped date is authorised by a body, never edited quietly: recommendations.workflow sets this marker
+        # when an approved extension decision carries the new date.
+        previous_revision = stored["revised_target_date"] if stored else None
+        if self.revised_target_date != previous_revision and getattr(self, "_extension_decision", None) is None:
+            raise ValidationError(
+                {
+                    "revised_target_date": "A revised target date needs an extension approved by a recorded decision: "
+                    "record the extension from the recommendation's page."
+                }
+            )
+        newly_implemented = self.implementation_status == ImplementationStatus.IMPLEMENTED and (
+            stored is None or stored["implementation_status"] != ImplementationStatus.IMPLEMENTED
+        )
+        if newly_implemented and not self.has_progress_reported():
+            raise ValidationError(
+                {
+                    "implementation_status": "A recommendation is implemented only with a progress update (and "
+                    "evidence, if any) saying how: add the update first."
+                }
+            )
+
+    def has_progress_reported(self) -> bool:
+        """Whether any progress update, on the recommendation or on one of its actions, says how it got on."""
+        if self.pk is None:
+            return False
+        return ProgressUpdate.objects.filter(
+            models.Q(recommendation_id=self.pk) | models.Q(action__recommendation_id=self.pk)
+        ).exists()
 
 
 class Action(models.Model):
@@ -207,6 +244,9 @@ class Action(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+    def get_absolute_url(self):
+        return reverse("recommendations:action_detail", args=[self.pk])
 
     @property
     def audit_review_id(self):

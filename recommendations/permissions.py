@@ -1,6 +1,6 @@
 """Who may change what in the recommendations register. Checked on the server for every write."""
 
-from .models import Action
+from .models import Action, Comment, Recommendation
 
 
 def person_of(user):
@@ -13,3 +13,19 @@ def can_update_action(user, action: Action) -> bool:
         return True
     person = person_of(user)
     return person is not None and action.owner_id == person.pk
+
+
+def can_ask(user) -> bool:
+    """Members (and whoever else holds the permission) may challenge an owner."""
+    return user.has_perm("recommendations.add_comment")
+
+
+def can_answer(user, comment: Comment, subject: Recommendation | Action) -> bool:
+    """Of those whose role lets them answer challenges: the programme manager (who may change any action), the
+    person the challenge was put to, and whoever owns the subject now."""
+    if not user.has_perm("recommendations.change_comment"):
+        return False
+    if user.has_perm("recommendations.change_action"):
+        return True
+    person = person_of(user)
+    return person is not None and person.pk in {comment.addressed_to_id, subject.owner_id}

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from programmes.choices import DecisionKind, DecisionOutcome
 from programmes.history import save_with_history
 from programmes.models import Person
+from programmes.services import decision_record
 
 from .choices import ActionStatus, Rag
-from .models import Action, Evidence, ProgressUpdate
+from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
 
 
 @transaction.atomic
@@ -93,3 +95,58 @@ def action_report_progress(
             reason="Evidence for a progress update",
         )
     return update
+
+
+@transaction.atomic
+def comment_ask(*, subject: Recommendation | Action, actor, question: str) -> Comment:
+    """A member's question about a recommendation or an action, put to its owner."""
+    if not question.strip():
+        raise ValidationError({"question": "Write your question."})
+    comment = Comment(author=actor, addressed_to=subject.owner, question=question.strip())
+    if isinstance(subject, Action):
+        comment.action = subject
+    else:
+        comment.recommendation = subject
+    return save_with_history(comment, actor=actor, reason="Challenge put to the owner")
+
+
+@transaction.atomic
+def comment_answer(*, comment: Comment, actor, answer: str) -> Comment:
+    """The owner's answer to a challenge. A challenge is answered once: the answer stands in the record."""
+    if not answer.strip():
+        raise ValidationError({"answer": "Write your answer."})
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if locked.is_answered:
+        raise ValidationError("This challenge has already been answered.")
+    locked.answer = answer.strip()
+    locked.answered_by = actor
+    locked.answered_at = timezone.now()
+    return save_with_history(locked, actor=actor, reason="Challenge answered")
+
+
+@transaction.atomic
+def recommendation_extend_target(
+    *,
+    recommendation: Recommendation,
+    actor,
+    body,
+    meeting,
+    decided_on: datetime.date,
+    minute_reference: str,
+    revised_target_date: datetime.date,
+    rationale: str,
+):
+    """Move a recommendation's target date through an approved extension decision; the original date is kept."""
+    return decision_record(
+        subject=recommendation,
+        actor=actor,
+        body=body,
+        meeting=meeting,
+        decided_on=decided_on,
+        kind=DecisionKind.APPROVE_EXTENSION,
+        outcome=DecisionOutcome.APPROVED,
+        minute_reference=minute_reference,
+        rationale=rationale,
+        reason=f"Extension to {revised_target_date:%d %B %Y}: {rationale}",
+        effect={"revised_target_date": revised_target_date},
+    )

@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from programmes.db import choices_constraint, date_order_constraint
@@ -89,6 +90,9 @@ class Review(models.Model):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("reviews:review_detail", args=[self.pk])
+
     @property
     def audit_review_id(self):
         return self.pk
@@ -120,6 +124,9 @@ class Aim(models.Model):
 
     def __str__(self):
         return f"Aim {self.number}: {self.text[:80]}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:review_detail", args=[self.review_id]) + "#aims"
 
     @property
     def audit_review_id(self):
@@ -184,6 +191,9 @@ class Inspection(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("reviews:inspection_detail", args=[self.pk])
 
     @property
     def audit_review_id(self):

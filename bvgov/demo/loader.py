@@ -32,7 +32,8 @@ from programmes.models import (
     Risk,
     StrategicOutcome,
 )
-from recommendations.models import Action, Recommendation, Source
+from recommendations.choices import ImplementationStatus
+from recommendations.models import Action, ProgressUpdate, Recommendation, Source
 from reviews.models import Aim, Inspection, Review
 
 from . import DEMO_PASSWORD, data
@@ -412,25 +413,33 @@ class DemoLoader:
             # Without a number, a recommendation is known by its text.
             key.update(text)
             text = {}
-        recommendation, created = self.ensure(
-            Recommendation,
-            key=key,
-            values={
-                **text,
-                **pick(merged, *RECOMMENDATION_FIELDS),
-                **timescale_target(merged.get("timescale", "")),
-                **self.refs(merged, self.people, ("owner",)),
-            },
-            on=on,
-            reason=reason,
-        )
+        values = {
+            **text,
+            **pick(merged, *RECOMMENDATION_FIELDS),
+            **timescale_target(merged.get("timescale", "")),
+            **self.refs(merged, self.people, ("owner",)),
+        }
+        # A recommendation is implemented only with a progress update saying how, so one the report already calls
+        # done is recorded first as it was proposed, then reported on, then implemented.
+        implemented = {
+            field: values.pop(field) for field in ("implementation_status", "implemented_on") if field in values
+        }
+        recommendation, created = self.ensure(Recommendation, key=key, values=values, on=on, reason=reason)
         if record["number"]:
             self.numbered[(source_key, record["number"])] = recommendation
-        if created:
-            if record.get("outcomes"):
-                outcomes = self.outcomes(source.programme, record["outcomes"])
-                self.set_m2m(recommendation, "outcomes", outcomes, on=on, reason=reason)
-            self.apply_changes(recommendation, record.get("changes", ()))
+        if created and record.get("outcomes"):
+            outcomes = self.outcomes(source.programme, record["outcomes"])
+            self.set_m2m(recommendation, "outcomes", outcomes, on=on, reason=reason)
+        changes = list(record.get("changes", ()))
+        if implemented.get("implementation_status") == ImplementationStatus.IMPLEMENTED:
+            how = f"{merged.get('timescale') or 'Implemented'}, as {source_record['cite']} reports."
+            changes.insert(0, {"on": on, "fields": implemented, "reason": reason, "how": how})
+        for change in changes:
+            if change["fields"].get("implementation_status") == ImplementationStatus.IMPLEMENTED:
+                how = change.get("how", change["reason"])
+                self.report_progress(recommendation, on=change["on"], note=how, reason=change["reason"])
+            if created:
+                self.apply_changes(recommendation, [change])
         actions = []
         for action in record.get("actions", ()):
             owner_key = action.get("owner") or source_record.get("action_owner")
@@ -444,6 +453,16 @@ class DemoLoader:
                     earlier=actions,
                 )
             )
+
+    def report_progress(self, recommendation, *, on: date, note: str, reason: str) -> None:
+        """A dated progress update on a recommendation, by its owner (or the programme manager, for no owner)."""
+        self.ensure(
+            ProgressUpdate,
+            key={"recommendation": recommendation, "reported_on": on, "note": note},
+            values={"author": recommendation.owner or self.people["programme_manager"]},
+            on=on,
+            reason=reason,
+        )
 
     def load_action(self, *, recommendation, record: dict, owner, on: date, reason: str, earlier: list) -> Action:
         """An action, due when its recommendation is unless the data says otherwise, after the actions it waits on."""

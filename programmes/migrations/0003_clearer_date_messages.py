@@ -4,25 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0002_audit_entry'),
+        ("programmes", "0002_audit_entry"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='body',
-            name='body_dissolved_on_after_established_on',
-            constraint=models.CheckConstraint(condition=models.Q(('established_on__isnull', True), ('dissolved_on__isnull', True), ('dissolved_on__gte', models.F('established_on')), _connector='OR'), name='body_dissolved_on_after_established_on', violation_error_message='A body cannot be dissolved before it was established.'),
+            model_name="body",
+            name="body_dissolved_on_after_established_on",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("established_on__isnull", True),
+                    ("dissolved_on__isnull", True),
+                    ("dissolved_on__gte", models.F("established_on")),
+                    _connector="OR",
+                ),
+                name="body_dissolved_on_after_established_on",
+                violation_error_message="A body cannot be dissolved before it was established.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='membership',
-            name='membership_end_date_after_start_date',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='membership_end_date_after_start_date', violation_error_message='A membership cannot end before it starts.'),
+            model_name="membership",
+            name="membership_end_date_after_start_date",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="membership_end_date_after_start_date",
+                violation_error_message="A membership cannot end before it starts.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='programme',
-            name='programme_end_date_after_start_date',
-            constraint=models.CheckConstraint(condition=models.Q(('start_date__isnull', True), ('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='programme_end_date_after_start_date', violation_error_message='A programme cannot end before it starts.'),
+            model_name="programme",
+            name="programme_end_date_after_start_date",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("start_date__isnull", True),
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="programme_end_date_after_start_date",
+                violation_error_message="A programme cannot end before it starts.",
+            ),
         ),
     ]

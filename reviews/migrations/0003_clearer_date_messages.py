@@ -4,16 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0003_clearer_date_messages'),
-        ('reviews', '0002_review_implementation_board'),
+        ("programmes", "0003_clearer_date_messages"),
+        ("reviews", "0002_review_implementation_board"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='inspection',
-            name='inspection_fieldwork_end_after_fieldwork_start',
-            constraint=models.CheckConstraint(condition=models.Q(('fieldwork_start__isnull', True), ('fieldwork_end__isnull', True), ('fieldwork_end__gte', models.F('fieldwork_start')), _connector='OR'), name='inspection_fieldwork_end_after_fieldwork_start', violation_error_message='Fieldwork cannot end before it starts.'),
+            model_name="inspection",
+            name="inspection_fieldwork_end_after_fieldwork_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("fieldwork_start__isnull", True),
+                    ("fieldwork_end__isnull", True),
+                    ("fieldwork_end__gte", models.F("fieldwork_start")),
+                    _connector="OR",
+                ),
+                name="inspection_fieldwork_end_after_fieldwork_start",
+                violation_error_message="Fieldwork cannot end before it starts.",
+            ),
         ),
     ]

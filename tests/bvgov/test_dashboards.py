@@ -12,7 +12,12 @@ from recommendations.models import Action, Recommendation
 from reviews.choices import ReviewStage
 from reviews.models import Review
 from tests.programmes.factories import BodyFactory, MeetingFactory, PersonFactory, ProgrammeFactory
-from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
+from tests.recommendations.factories import (
+    ActionFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 from tests.reviews.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +137,7 @@ def test_as_at_shows_the_register_as_it_stood_at_the_end_of_that_day(member_clie
         rec = RecommendationFactory.build(source=source, review=review, number=str(number), owner=PersonFactory())
         recommendations.append(save_with_history(rec, actor=manager_user, reason="Recorded", when=moment(days(-100))))
     first = recommendations[0]
+    ProgressUpdateFactory(action=None, recommendation=first, note="Strategy adopted by the Management Board.")
     first.implementation_status = ImplementationStatus.IMPLEMENTED
     first.implemented_on = days(-40)
     save_with_history(first, actor=manager_user, reason="Implemented", when=moment(days(-40)))

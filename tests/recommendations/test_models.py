@@ -127,12 +127,34 @@ class TestDecisionRationale:
         assert recommendation.decision_status == DecisionStatus.NOT_PURSUED
 
 
+# Stands in for the approved extension decision, so these tests reach the database constraints behind it.
+EXTENSION_AUTHORISED = object()
+
+
 class TestTargetDates:
+    def test_a_revised_date_without_an_extension_decision_is_refused(self):
+        recommendation = RecommendationFactory(original_target_date=timezone.localdate())
+        recommendation.revised_target_date = timezone.localdate() + 30 * DAY
+
+        with pytest.raises(ValidationError, match="needs an extension approved by a recorded decision"):
+            recommendation.full_clean()
+
+    def test_implemented_needs_a_progress_update_saying_how(self):
+        recommendation = RecommendationFactory()
+        recommendation.implementation_status = ImplementationStatus.IMPLEMENTED
+        recommendation.implemented_on = timezone.localdate()
+
+        with pytest.raises(ValidationError, match="only with a progress update"):
+            recommendation.full_clean()
+        ProgressUpdateFactory(action=None, recommendation=recommendation, note="Policy issued to all boroughs.")
+        recommendation.full_clean()
+
     @pytest.mark.parametrize("date_field", ["original_target_date", "revised_target_date"])
     def test_an_ongoing_recommendation_has_no_target_date(self, date_field):
         recommendation = RecommendationFactory(original_target_date=timezone.localdate())
         recommendation.target_ongoing = True
         setattr(recommendation, date_field, timezone.localdate() + 30 * DAY)
+        recommendation._extension_decision = EXTENSION_AUTHORISED
 
         with pytest.raises(ValidationError, match="An ongoing recommendation has no target date."):
             recommendation.full_clean()
@@ -150,6 +172,7 @@ class TestTargetDates:
     def test_a_revised_date_needs_the_original_beside_it(self):
         recommendation = RecommendationFactory(original_target_date=None)
         recommendation.revised_target_date = timezone.localdate() + 90 * DAY
+        recommendation._extension_decision = EXTENSION_AUTHORISED
 
         with pytest.raises(ValidationError, match="A revised target date needs the original target date beside it."):
             recommendation.full_clean()

@@ -1,0 +1,53 @@
+"""Writes to the governance register that are more than a plain form save. Each is one transaction."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from .decisions import rules_for
+from .history import save_with_history
+from .models import Body, Decision, Meeting
+from .selectors import is_decision_subject
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    subject: models.Model,
+    actor,
+    body: Body,
+    meeting: Meeting | None,
+    decided_on: datetime.date,
+    kind: str,
+    outcome: str,
+    minute_reference: str,
+    rationale: str,
+    reason: str,
+    effect: dict | None = None,
+) -> Decision:
+    """Record a body's decision on a subject (a review, a recommendation), with who recorded it and why.
+
+    The one way a decision enters the register: the subject's own rules (programmes.decisions) refuse a decision
+    out of order and carry out an approval (a review's stage move, a recommendation's acceptance) in the same
+    transaction. `effect` carries what a decision changes beyond itself, e.g. an extension's new target date.
+    """
+    if not is_decision_subject(type(subject)):
+        raise ValidationError(f"A body does not take decisions on a {subject._meta.verbose_name}.")
+    decision = Decision(
+        subject=subject,
+        body=body,
+        meeting=meeting,
+        decided_on=decided_on,
+        kind=kind,
+        outcome=outcome,
+        minute_reference=minute_reference,
+        rationale=rationale,
+        recorded_by=actor,
+    )
+    default_reason = f"Recorded decision: {decision.get_kind_display()}, {decision.get_outcome_display().lower()}"
+    decision.full_clean()
+    rules = rules_for(subject)
+    rules.check(decision=decision, effect=effect)
+    rules.apply(decision=decision, actor=actor, reason=reason, effect=effect)
+    return save_with_history(decision, actor=actor, reason=reason or default_reason)

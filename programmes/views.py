@@ -1,0 +1,407 @@
+"""The governance pages: programmes, bodies, meetings, decisions, indicators and risks. Thin views over selectors."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import dateformat
+from django.views.generic import DetailView, FormView
+
+from . import filters, selectors, services
+from .forms import DecisionForm, add_validation_error
+from .listing import Column, RegisterListView
+from .models import Body, Decision, Indicator, Meeting, Programme, Risk
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column heading of a list page's table; `sort` names the Column(sort=...) it sorts by, if any."""
+
+    label: str
+    sort: str | None = None
+    numeric: bool = False
+
+
+class RegisterListPage(RegisterListView):
+    """A register list as templates/partials/list_page.html shows it: filter panel, sortable headings, count, exports.
+
+    `selector` gives the rows with their joins; `headers` are the table's headings (the exports use `columns`);
+    `sort_expressions` maps a sort key a user sees in the address (e.g. "stage") to the expression that orders it.
+    """
+
+    selector = None
+    headers: list[Header] = []
+    sort_expressions: dict[str, str] = {}
+
+    def get_queryset(self):
+        queryset = self.selector()
+        ordering = self.get_ordering()
+        return queryset.order_by(*ordering) if ordering else queryset
+
+    def get_ordering(self):
+        ordering = super().get_ordering()
+        if not ordering:
+            return ordering
+        first, *rest = ordering
+        descending = first.startswith("-")
+        expression = self.sort_expressions.get(first.lstrip("-"), first.lstrip("-"))
+        return [("-" if descending else "") + expression, *rest]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["table_headers"] = [self.header_context(header, context["sort_links"]) for header in self.headers]
+        context["selected_filters"] = self.selected_filters()
+        context["noun"] = self.model._meta.verbose_name
+        context["noun_plural"] = self.model._meta.verbose_name_plural
+        return context
+
+    def query_without(self, *names: str, **replace) -> str:
+        query = self.request.GET.copy()
+        for name in (*names, "page", "format"):
+            query.pop(name, None)
+        for name, value in replace.items():
+            query[name] = value
+        return query.urlencode()
+
+    def header_context(self, header: Header, sort_links: dict) -> dict:
+        link = sort_links.get(header.sort) if header.sort else None
+        return {
+            "label": header.label,
+            "numeric": header.numeric,
+            "sortable": link is not None,
+            "direction": link["direction"] if link else None,
+            "href": f"?{self.query_without('sort', sort=link['param'])}" if link else None,
+        }
+
+    def selected_filters(self) -> list[dict]:
+        """The filters in force, each with a link that removes it (MOJ's 'selected filters')."""
+        form = self.filterset.form
+        if not form.is_bound or not form.is_valid():
+            return []
+        chosen = []
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if value in (None, "", [], ()):
+                continue
+            chosen.append(
+                {"label": field.label, "text": self.display(field, value), "href": f"?{self.query_without(name)}"}
+            )
+        return chosen
+
+    @staticmethod
+    def display(field, value) -> str:
+        if isinstance(value, models.Model):
+            return str(value)
+        if hasattr(value, "isoformat"):
+            return dateformat.format(value, "j F Y")
+        choices = dict(getattr(field, "choices", ()) or ())
+        return str(choices.get(value, value))
+
+
+class RegisterDetailView(LoginRequiredMixin, DetailView):
+    """A register object's page; `selector` gives the queryset with the joins the page needs."""
+
+    selector = None
+
+    def get_queryset(self):
+        return self.selector()
+
+
+# Programmes ---------------------------------------------------------------------------------------------------
+
+
+class ProgrammeListView(RegisterListPage):
+    model = Programme
+    selector = staticmethod(selectors.programmes_for_list)
+    filterset_class = filters.ProgrammeFilter
+    template_name = "programmes/programme_list.html"
+    export_name = "programmes"
+    columns = [
+        Column("Programme", "name", sort="name"),
+        Column("Reference", "reference"),
+        Column("Start", "start_date", sort="start_date"),
+        Column("End", "end_date"),
+        Column("Executive body", "executive_body"),
+        Column("Programme board", "programme_board"),
+        Column("Director", "director.name"),
+        Column("Manager", "manager.name"),
+        Column("Budget", "budget"),
+        Column("Reviews", "review_count", sort="review_count"),
+        Column("Risks", "risk_count"),
+    ]
+    headers = [
+        Header("Programme", "name"),
+        Header("Start", "start_date"),
+        Header("Director and manager"),
+        Header("Budget", numeric=True),
+        Header("Reviews", "review_count", numeric=True),
+    ]
+
+
+class ProgrammeDetailView(RegisterDetailView):
+    model = Programme
+    selector = staticmethod(selectors.programme_for_detail)
+    template_name = "programmes/programme_detail.html"
+
+    def get_context_data(self, **kwargs):
+        programme = self.object
+        return super().get_context_data(
+            boards=[("Executive body", programme.executive_body), ("Programme board", programme.programme_board)],
+            people=[("Programme director", programme.director), ("Programme manager", programme.manager)],
+            **kwargs,
+        )
+
+
+# Bodies -------------------------------------------------------------------------------------------------------
+
+
+class BodyListView(RegisterListPage):
+    model = Body
+    selector = staticmethod(selectors.bodies_for_list)
+    filterset_class = filters.BodyFilter
+    template_name = "programmes/body_list.html"
+    export_name = "bodies"
+    default_sort = "name"
+    columns = [
+        Column("Body", "name", sort="name"),
+        Column("Short name", "short_name"),
+        Column("Kind", "get_kind_display", sort="kind"),
+        Column("Reports to", "reports_to"),
+        Column("Current members", "current_member_count", sort="current_member_count"),
+        Column("Meetings", "meeting_count", sort="meeting_count"),
+        Column("Decisions", "decision_count"),
+        Column("Established", "established_on"),
+        Column("Dissolved", "dissolved_on"),
+    ]
+    headers = [
+        Header("Body", "name"),
+        Header("Kind", "kind"),
+        Header("Reports to"),
+        Header("Current members", "current_member_count", numeric=True),
+        Header("Meetings", "meeting_count", numeric=True),
+    ]
+
+
+class BodyDetailView(RegisterDetailView):
+    model = Body
+    selector = staticmethod(selectors.body_for_detail)
+    template_name = "programmes/body_detail.html"
+
+    def get_context_data(self, **kwargs):
+        body = self.object
+        return super().get_context_data(
+            chain=selectors.reports_to_chain(body),
+            reporting_bodies=selectors.reporting_bodies(body),
+            members=selectors.members(body),
+            meetings=selectors.latest_meetings(body),
+            decisions=selectors.latest_decisions(body),
+            latest_limit=selectors.LATEST_LIMIT,
+            **kwargs,
+        )
+
+
+# Meetings -----------------------------------------------------------------------------------------------------
+
+
+class MeetingListView(RegisterListPage):
+    model = Meeting
+    selector = staticmethod(selectors.meetings_for_list)
+    filterset_class = filters.MeetingFilter
+    template_name = "programmes/meeting_list.html"
+    export_name = "meetings"
+    columns = [
+        Column("Date", "date", sort="date"),
+        Column("Body", "body", sort="body__name"),
+        Column("Title", "title"),
+        Column("Minutes reference", "minutes_reference"),
+        Column("Decisions", "decision_count", sort="decision_count"),
+    ]
+    headers = [
+        Header("Date", "date"),
+        Header("Body", "body__name"),
+        Header("Meeting"),
+        Header("Minutes"),
+        Header("Decisions", "decision_count", numeric=True),
+    ]
+
+
+class MeetingDetailView(RegisterDetailView):
+    model = Meeting
+    selector = staticmethod(selectors.meeting_for_detail)
+    template_name = "programmes/meeting_detail.html"
+
+
+# Decisions ----------------------------------------------------------------------------------------------------
+
+
+class DecisionListView(RegisterListPage):
+    model = Decision
+    selector = staticmethod(selectors.decisions_for_list)
+    filterset_class = filters.DecisionFilter
+    template_name = "programmes/decision_list.html"
+    export_name = "decisions"
+    columns = [
+        Column("Date", "decided_on", sort="decided_on"),
+        Column("Body", "body", sort="body__name"),
+        Column("Kind", "get_kind_display", sort="kind"),
+        Column("Outcome", "get_outcome_display", sort="outcome"),
+        Column("Decision on", lambda decision: decision.subject_type.name),
+        Column("Subject", "subject"),
+        Column("Meeting", "meeting"),
+        Column("Minute reference", "minute_reference"),
+        Column("Rationale", "rationale"),
+        Column("Recorded by", "recorded_by"),
+    ]
+    headers = [
+        Header("Date", "decided_on"),
+        Header("Body", "body__name"),
+        Header("Decision", "kind"),
+        Header("Outcome", "outcome"),
+        Header("On"),
+        Header("Minute"),
+    ]
+
+
+class DecisionDetailView(RegisterDetailView):
+    model = Decision
+    selector = staticmethod(selectors.decision_for_detail)
+    template_name = "programmes/decision_detail.html"
+
+    def get_context_data(self, **kwargs):
+        decision = self.object
+        chain = selectors.decision_chain(subject_type_id=decision.subject_type_id, subject_id=decision.subject_id)
+        return super().get_context_data(chain=chain, **kwargs)
+
+
+class DecisionCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Record a body's decision on the subject named in the address: ?subject=<app_label>.<model>.<pk>."""
+
+    permission_required = "programmes.add_decision"
+    form_class = DecisionForm
+    template_name = "programmes/decision_form.html"
+
+    def get_subject(self):
+        subject = selectors.decision_subject(self.request.GET.get("subject", ""))
+        if subject is None:
+            raise Http404("There is no such subject for a decision.")
+        return subject
+
+    def get(self, request, *args, **kwargs):
+        self.subject = self.get_subject()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.subject = self.get_subject()
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        subject = self.subject
+        return super().get_context_data(
+            subject=subject,
+            subject_name=subject._meta.verbose_name,
+            subject_url=subject.get_absolute_url() if hasattr(subject, "get_absolute_url") else "",
+            chain=selectors.decisions_on(subject),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            decision = services.decision_record(
+                subject=self.subject,
+                actor=self.request.user,
+                body=data["body"],
+                meeting=data["meeting"],
+                decided_on=data["decided_on"],
+                kind=data["kind"],
+                outcome=data["outcome"],
+                minute_reference=data["minute_reference"],
+                rationale=data["rationale"],
+                reason=data["change_message"],
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Decision recorded: {decision.get_kind_display()}, {decision.get_outcome_display().lower()}.",
+        )
+        if hasattr(self.subject, "get_absolute_url"):
+            return redirect(self.subject.get_absolute_url())
+        return redirect(decision.get_absolute_url())
+
+
+# Indicators and risks -----------------------------------------------------------------------------------------
+
+
+class IndicatorListView(RegisterListPage):
+    model = Indicator
+    selector = staticmethod(selectors.indicators_for_list)
+    filterset_class = filters.IndicatorFilter
+    template_name = "programmes/indicator_list.html"
+    export_name = "indicators"
+    columns = [
+        Column("Code", "code", sort="code"),
+        Column("Indicator", "name", sort="name"),
+        Column("Unit", "unit"),
+        Column("Better when", "get_direction_display"),
+        Column("Programme", "programme"),
+        Column("Latest period", "latest_period"),
+        Column("Latest target", "latest_target"),
+        Column("Latest actual", "latest_actual"),
+    ]
+    headers = [
+        Header("Code", "code"),
+        Header("Indicator", "name"),
+        Header("Better when"),
+        Header("Latest period"),
+        Header("Target", numeric=True),
+        Header("Actual", numeric=True),
+    ]
+
+
+class IndicatorDetailView(RegisterDetailView):
+    model = Indicator
+    selector = staticmethod(selectors.indicator_for_detail)
+    template_name = "programmes/indicator_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(values=selectors.indicator_values(self.object), **kwargs)
+
+
+class RiskListView(RegisterListPage):
+    model = Risk
+    selector = staticmethod(selectors.risks_for_list)
+    filterset_class = filters.RiskFilter
+    template_name = "programmes/risk_list.html"
+    export_name = "risks"
+    sort_expressions = {"score": "risk_score"}
+    columns = [
+        Column("Reference", "reference", sort="reference"),
+        Column("Risk", "title", sort="title"),
+        Column("Programme", "programme"),
+        Column("Likelihood", "likelihood"),
+        Column("Impact", "impact"),
+        Column("Score", "risk_score", sort="score"),
+        Column("Owner", "owner.name", sort="owner__name"),
+        Column("Status", "get_status_display", sort="status"),
+        Column("Mitigation", "mitigation"),
+        Column("Raised", "raised_on"),
+    ]
+    headers = [
+        Header("Reference", "reference"),
+        Header("Risk", "title"),
+        Header("Score", "score", numeric=True),
+        Header("Owner", "owner__name"),
+        Header("Status", "status"),
+    ]
+
+
+class RiskDetailView(RegisterDetailView):
+    model = Risk
+    selector = staticmethod(selectors.risk_for_detail)
+    template_name = "programmes/risk_detail.html"

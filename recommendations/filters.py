@@ -1,0 +1,185 @@
+"""The filters of the recommendation and action lists. Each filter that names a state of the register (gaps,
+overdue, RAG) is built from the Q objects in querysets.py, so that the lists agree with the dashboards."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from programmes.models import Person
+from reviews.models import Review
+
+from .choices import (
+    ActionStatus,
+    DecisionStatus,
+    ImplementationStatus,
+    Priority,
+    Rag,
+    SourceKind,
+)
+from .models import Action, Recommendation, Source
+from .querysets import (
+    no_funding_q,
+    no_owner_q,
+    no_target_q,
+    outstanding_recommendation_q,
+    overdue_action_q,
+    red_action_q,
+)
+from .selectors import amber_action_q, green_action_q
+
+DATE_HINT = "For example, 31/12/2003"
+GAP_CHOICES = [
+    ("true", "Any gap"),
+    ("no_owner", "No owner"),
+    ("no_target", "No target date"),
+    ("no_funding", "No funding"),
+]
+GAP_QS = {
+    "true": lambda: no_owner_q() | no_target_q() | no_funding_q(),
+    "no_owner": no_owner_q,
+    "no_target": no_target_q,
+    "no_funding": no_funding_q,
+}
+
+
+RAG_QS = {Rag.RED: red_action_q, Rag.AMBER: amber_action_q, Rag.GREEN: green_action_q}
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"autocomplete": "off"})
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    """What a member narrows the recommendations register by before a meeting."""
+
+    q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Number, text, response or theme")
+    decision_status = django_filters.MultipleChoiceFilter(
+        label="Decision", choices=DecisionStatus.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    implementation_status = django_filters.MultipleChoiceFilter(
+        label="Implementation",
+        choices=ImplementationStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    has_gaps = django_filters.ChoiceFilter(
+        label="Gaps",
+        choices=GAP_CHOICES,
+        empty_label="Any recommendation",
+        method="filter_gaps",
+        help_text="Accepted, not yet implemented, and missing an owner, a target date or funding",
+    )
+    owner = django_filters.ModelChoiceFilter(label="Owner", queryset=None, empty_label="Anyone")
+    review = django_filters.ModelChoiceFilter(label="Review", queryset=None, empty_label="Any review")
+    source = django_filters.ModelChoiceFilter(label="Source", queryset=None, empty_label="Any report")
+    source_kind = django_filters.MultipleChoiceFilter(
+        label="Kind of source",
+        field_name="source__kind",
+        choices=SourceKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    priority = django_filters.MultipleChoiceFilter(
+        label="Priority", choices=Priority.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    theme = django_filters.ChoiceFilter(label="Theme", choices=[], empty_label="Any theme")
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = Person.objects.filter(recommendations_owned__isnull=False).distinct()
+        self.filters["review"].queryset = Review.objects.order_by("title")
+        self.filters["source"].queryset = Source.objects.order_by("title")
+        self.filters["theme"].extra["choices"] = _themes
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(number__iexact=value)
+            | Q(text__icontains=value)
+            | Q(response__icontains=value)
+            | Q(theme__icontains=value)
+        )
+
+    def filter_gaps(self, queryset, name, value):
+        gap = GAP_QS.get(value)
+        return queryset.filter(outstanding_recommendation_q() & gap()) if gap else queryset
+
+
+def _themes():
+    themes = Recommendation.objects.exclude(theme="").order_by("theme").values_list("theme", flat=True).distinct()
+    return [(theme, theme) for theme in themes]
+
+
+class ActionFilter(django_filters.FilterSet):
+    """What a member or the programme manager narrows the implementation actions by."""
+
+    q = django_filters.CharFilter(
+        label="Search", method="filter_search", help_text="Description, dependency or recommendation"
+    )
+    overdue = django_filters.BooleanFilter(
+        label="Only overdue actions",
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+        help_text="Open and past their due date",
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status", choices=ActionStatus.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    rag = django_filters.MultipleChoiceFilter(
+        label="RAG",
+        choices=Rag.choices,
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_rag",
+        help_text="As shown: the owner's override where there is one, otherwise derived from the dates",
+    )
+    owner = django_filters.ModelChoiceFilter(label="Owner", queryset=None, empty_label="Anyone")
+    review = django_filters.ModelChoiceFilter(
+        label="Review", field_name="recommendation__review", queryset=None, empty_label="Any review"
+    )
+    due_after = django_filters.DateFilter(
+        label="Due on or after", field_name="due_date", lookup_expr="gte", widget=_date_widget(), help_text=DATE_HINT
+    )
+    due_before = django_filters.DateFilter(
+        label="Due on or before", field_name="due_date", lookup_expr="lte", widget=_date_widget(), help_text=DATE_HINT
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["owner"].queryset = Person.objects.filter(actions_owned__isnull=False).distinct()
+        self.filters["review"].queryset = Review.objects.order_by("title")
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(description__icontains=value)
+            | Q(external_dependency__icontains=value)
+            | Q(recommendation__number__iexact=value)
+            | Q(recommendation__text__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(overdue_action_q(timezone.localdate()))
+
+    def filter_rag(self, queryset, name, value):
+        if not value:
+            return queryset
+        today = timezone.localdate()
+        condition = Q()
+        for rag in value:
+            condition |= RAG_QS[rag](today)
+        return queryset.filter(condition)

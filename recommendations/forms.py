@@ -1,0 +1,229 @@
+from django import forms
+
+from programmes.editing import ChangeMessageForm
+from programmes.models import Body, Meeting
+
+from .choices import ActionStatus, Rag
+from .models import Action, Recommendation
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_EXTENSIONS = (
+    ".pdf",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".csv",
+    ".txt",
+    ".odt",
+    ".ods",
+    ".png",
+    ".jpg",
+    ".jpeg",
+)
+
+
+class ActionProgressForm(forms.Form):
+    """An owner's update of one action: its status, a RAG override, the reason, a progress note and evidence."""
+
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
+    rag_override = forms.ChoiceField(
+        label="RAG",
+        required=False,
+        choices=[("", "As derived from the dates")] + list(Rag.choices),
+        help_text="Override the derived RAG only with a reason.",
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        required=False,
+        max_length=2000,
+        help_text="Needed when the status or RAG changes. It is kept in the audit trail.",
+        widget=forms.TextInput(),
+    )
+    note = forms.CharField(
+        label="Progress note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.FileField(label="Evidence (optional)", required=False)
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {"status": action.status, "rag_override": action.rag_override})
+        kwargs.setdefault("prefix", f"action-{action.pk}")
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        if evidence is None:
+            return None
+        if evidence.size > MAX_EVIDENCE_BYTES:
+            raise forms.ValidationError("The evidence file must be smaller than 10 MB.")
+        if not evidence.name.lower().endswith(EVIDENCE_EXTENSIONS):
+            raise forms.ValidationError(
+                "The evidence must be a PDF, Word, Excel, OpenDocument, CSV, text or image file."
+            )
+        return evidence
+
+    def clean(self):
+        cleaned = super().clean()
+        changes = (
+            cleaned.get("status") != self.action.status or cleaned.get("rag_override", "") != self.action.rag_override
+        )
+        if changes and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the status or RAG is changing.")
+        elif not changes and not cleaned.get("note", "").strip() and not cleaned.get("evidence"):
+            self.add_error("note", "Write a progress note, or change the status or RAG.")
+        status = cleaned.get("status")
+        if status and status != self.action.status and not self.action.can_move_to(status):
+            self.add_error(
+                "status",
+                f"An action that is {self.action.get_status_display().lower()} cannot move to "
+                f"{ActionStatus(status).label.lower()}.",
+            )
+        return cleaned
+
+
+DATE_HINT = "For example, 31/12/2003"
+
+
+def _date_field_widget():
+    return forms.DateInput(attrs={"autocomplete": "off"})
+
+
+class RecommendationForm(ChangeMessageForm):
+    """The programme manager's record of a recommendation: what the report says, the response, who, by when, and
+    how far it has got. Whether it is accepted and any revised target date come only from recorded decisions, so
+    they are not on this form; the model's own rules are reported beside the field they concern."""
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "source",
+            "review",
+            "number",
+            "text",
+            "source_note",
+            "theme",
+            "priority",
+            "ease",
+            "cost_band",
+            "speed",
+            "response",
+            "owner",
+            "timescale",
+            "target_ongoing",
+            "original_target_date",
+            "implementation_status",
+            "implemented_on",
+            "funding_amount",
+            "funding_source",
+            "outcomes",
+            "indicators",
+        ]
+        labels = {
+            "text": "Recommendation",
+            "source_note": "What the report says",
+            "timescale": "Timescale as the report gives it",
+            "target_ongoing": "Ongoing: there is no target date",
+            "implemented_on": "Implemented on",
+            "funding_amount": "Funding (£)",
+        }
+        help_texts = {
+            "review": "Leave blank to take the review of the source report.",
+            "original_target_date": DATE_HINT,
+            "implemented_on": DATE_HINT,
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "source_note": forms.Textarea(attrs={"rows": 3}),
+            "response": forms.Textarea(attrs={"rows": 4}),
+            "original_target_date": _date_field_widget(),
+            "implemented_on": _date_field_widget(),
+            "outcomes": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        source, number = cleaned.get("source"), cleaned.get("number", "")
+        if source and number:
+            others = Recommendation.objects.filter(source=source, number=number).exclude(pk=self.instance.pk)
+            if others.exists():
+                self.add_error("number", f"{source} already has a recommendation {number}.")
+        if cleaned.get("target_ongoing") and cleaned.get("original_target_date"):
+            self.add_error("target_ongoing", "An ongoing recommendation has no target date: clear the dates.")
+        return cleaned
+
+
+class ActionForm(ChangeMessageForm):
+    """An implementation action as the programme manager records it. The status is not here: it moves only through
+    an owner's update, with a reason."""
+
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "due_date", "depends_on", "external_dependency"]
+        labels = {"depends_on": "Waits on these actions", "external_dependency": "Waits on something else"}
+        help_texts = {"due_date": DATE_HINT}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "due_date": _date_field_widget(),
+            "depends_on": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.recommendation = recommendation
+        # Only actions of the same programme can be waited on; the rest of the register would swamp the list.
+        candidates = (
+            Action.objects.filter(recommendation__source__programme_id=recommendation.source.programme_id)
+            .select_related("recommendation")
+            .order_by("recommendation__number", "due_date", "id")
+        )
+        if self.instance.pk:
+            candidates = candidates.exclude(pk=self.instance.pk)
+        field = self.fields["depends_on"]
+        field.queryset = candidates
+        field.label_from_instance = lambda action: f"{action.recommendation.number or '–'}: {action}"
+
+
+class CommentForm(forms.Form):
+    """A member's challenge: a question put to the owner of a recommendation or action."""
+
+    question = forms.CharField(
+        label="Your question",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It goes to the owner, and it and the answer are kept in the audit trail.",
+        error_messages={"required": "Write your question."},
+    )
+
+
+class AnswerForm(forms.Form):
+    """The owner's answer to a challenge."""
+
+    answer = forms.CharField(
+        label="Your answer",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Write your answer."},
+    )
+
+    def __init__(self, *args, comment, **kwargs):
+        kwargs.setdefault("prefix", f"comment-{comment.pk}")
+        super().__init__(*args, **kwargs)
+        self.comment = comment
+
+
+class ExtensionForm(forms.Form):
+    """An extension of a recommendation's target date, as the body that approved it recorded it."""
+
+    body = forms.ModelChoiceField(label="Body that approved the extension", queryset=Body.objects.order_by("name"))
+    meeting = forms.ModelChoiceField(
+        label="Meeting (optional)",
+        queryset=Meeting.objects.select_related("body").order_by("-date"),
+        required=False,
+        help_text="The meeting at which the body approved it, if it did so at a meeting.",
+    )
+    decided_on = forms.DateField(label="Approved on", help_text=DATE_HINT, widget=_date_field_widget())
+    minute_reference = forms.CharField(label="Minute reference", max_length=100)
+    revised_target_date = forms.DateField(label="New target date", help_text=DATE_HINT, widget=_date_field_widget())
+    rationale = forms.CharField(label="Why the date moved", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,148 @@
+"""The reads behind the recommendations pages, with their joins done once."""
+
+import datetime
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.shortcuts import get_object_or_404
+
+from programmes.models import Decision
+
+from .choices import ACTION_CLOSED_STATUSES, ActionStatus, Rag
+from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
+from .querysets import due_soon_action_q, open_action_q, red_action_q
+
+LATEST_UPDATES = 3
+
+
+def amber_action_q(today: datetime.date, *, prefix: str = "") -> Q:
+    """Amber as shown: an owner's amber override, or the derived amber (open, not blocked, due within 30 days)."""
+    derived_amber = due_soon_action_q(today, prefix=prefix) & ~Q(**{f"{prefix}status": ActionStatus.BLOCKED})
+    return Q(**{f"{prefix}rag_override": Rag.AMBER}) | (Q(**{f"{prefix}rag_override": ""}) & derived_amber)
+
+
+def green_action_q(today: datetime.date, *, prefix: str = "") -> Q:
+    """Green as shown: whatever is neither red nor amber as shown."""
+    return ~red_action_q(today, prefix=prefix) & ~amber_action_q(today, prefix=prefix)
+
+
+def actions_with_context():
+    return Action.objects.select_related("owner", "recommendation__source", "recommendation__review")
+
+
+def latest_updates_prefetch() -> Prefetch:
+    return Prefetch(
+        "updates",
+        queryset=ProgressUpdate.objects.select_related("author").order_by("-reported_on", "-id")[:LATEST_UPDATES],
+        to_attr="latest_updates",
+    )
+
+
+def my_actions(*, person):
+    """An owner's actions, open ones first and soonest due first, each with its latest progress updates."""
+    if person is None:
+        return Action.objects.none()
+    return (
+        actions_with_context()
+        .filter(owner=person)
+        .annotate(
+            closed=Case(
+                When(status__in=ACTION_CLOSED_STATUSES, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .prefetch_related(latest_updates_prefetch())
+        .order_by("closed", "due_date", "id")
+    )
+
+
+def my_recommendations(*, person):
+    if person is None:
+        return Recommendation.objects.none()
+    return (
+        Recommendation.objects.filter(owner=person)
+        .select_related("source", "review")
+        .order_by("implementation_status", "original_target_date", "id")
+    )
+
+
+def action_for_row(*, pk: int, today: datetime.date | None = None) -> Action:
+    return actions_with_context().prefetch_related(latest_updates_prefetch()).get(pk=pk)
+
+
+def recommendation_list():
+    """The recommendations register: each row with its source, review and owner, and its number of open actions."""
+    return (
+        Recommendation.objects.select_related("source", "review", "owner")
+        .annotate(open_actions=Count("actions", filter=open_action_q("actions__")))
+        # Newest report first, each report's recommendations in the order they were recorded. Spelled out because
+        # the model's ordering does not apply to a query that groups for a count.
+        .order_by("-source__published_on", "source__title", "id")
+    )
+
+
+def recommendation_detail(*, pk: int) -> Recommendation:
+    """One recommendation with everything its page shows, each relation fetched once."""
+    queryset = Recommendation.objects.select_related(
+        "source__review", "source__inspection", "review", "owner"
+    ).prefetch_related(
+        "indicators",
+        "outcomes",
+        Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_date", "id")),
+        Prefetch("decisions", queryset=Decision.objects.select_related("body", "meeting")),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def progress_on_recommendation(recommendation: Recommendation):
+    """Progress updates on the recommendation and on each of its actions, newest first, with their evidence."""
+    return (
+        ProgressUpdate.objects.filter(Q(recommendation=recommendation) | Q(action__recommendation=recommendation))
+        .select_related("author", "action")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
+        .order_by("-reported_on", "-id")
+    )
+
+
+def comments_on(subject: Recommendation | Action):
+    """The challenges put about a recommendation or an action, newest first, with who asked and who answered."""
+    field = "action" if isinstance(subject, Action) else "recommendation"
+    return (
+        Comment.objects.filter(**{field: subject})
+        .select_related("author", "addressed_to", "answered_by")
+        .order_by("-asked_at", "-id")
+    )
+
+
+def action_list(*, today: datetime.date):
+    """The actions register: each row with its owner and recommendation, ranked red, amber, green as shown today."""
+    return actions_with_context().annotate(
+        rag_rank=Case(
+            When(red_action_q(today), then=Value(0)),
+            When(amber_action_q(today), then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def action_detail(*, pk: int) -> Action:
+    """One action with its recommendation, its dependencies both ways and its progress updates with evidence."""
+    related = Action.objects.select_related("owner", "recommendation__source").order_by("due_date", "id")
+    return get_object_or_404(
+        actions_with_context()
+        .select_related("recommendation__owner")
+        .prefetch_related(
+            Prefetch("depends_on", queryset=related),
+            Prefetch("dependants", queryset=related),
+            Prefetch(
+                "updates",
+                queryset=ProgressUpdate.objects.select_related("author")
+                .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
+                .order_by("-reported_on", "-id"),
+            ),
+        ),
+        pk=pk,
+    )
+
+
+def evidence_for_download(*, pk: int) -> Evidence:
+    return get_object_or_404(Evidence.objects.select_related("update"), pk=pk)

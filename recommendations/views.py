@@ -1,0 +1,534 @@
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import DetailView, FormView, TemplateView, View
+from django.views.generic.base import TemplateResponseMixin
+
+from programmes.editing import RegisterCreateView, RegisterUpdateView
+from programmes.listing import Column, RegisterListView
+
+from . import selectors, services
+from .choices import Rag
+from .filters import ActionFilter, RecommendationFilter
+from .forms import ActionForm, ActionProgressForm, AnswerForm, CommentForm, ExtensionForm, RecommendationForm
+from .models import Action, Comment, Recommendation
+from .permissions import can_answer, can_ask, can_update_action, person_of
+
+
+def is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _rag_label(action) -> str:
+    return Rag(action.rag(timezone.localdate())).label
+
+
+def _derived_rag_label(action) -> str:
+    return Rag(action.derived_rag(timezone.localdate())).label
+
+
+def _days_overdue(action) -> int | None:
+    today = timezone.localdate()
+    if action.is_open and action.due_date and action.due_date < today:
+        return (today - action.due_date).days
+    return None
+
+
+def selected_filters(filterset, request) -> list[dict]:
+    """The filters in force, each value with the query string that removes it, for the filter panel's tags."""
+    form = filterset.form
+    if not filterset.is_bound or not form.is_valid():
+        return []
+    selected = []
+    for name, form_field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", [], False):
+            continue
+        values = value if isinstance(value, list) else [value]
+        tags = []
+        for item in values:
+            query = request.GET.copy()
+            query.pop("page", None)
+            if isinstance(value, list):
+                query.setlist(name, [kept for kept in query.getlist(name) if kept != str(item)])
+            else:
+                query.pop(name, None)
+            if isinstance(value, list) or (hasattr(form_field, "choices") and not hasattr(item, "pk")):
+                text = dict(form_field.choices).get(item, item)
+            elif hasattr(item, "strftime"):
+                text = f"{item.day} {item:%B %Y}"
+            elif item is True:
+                text = "Yes"
+            else:
+                text = item
+            tags.append({"text": str(text), "remove_query": query.urlencode()})
+        selected.append({"label": form_field.label, "tags": tags})
+    return selected
+
+
+class RegisterListPageMixin:
+    """What the recommendations lists add to the shared list: today's date and the filters in force as tags."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        context["selected_filters"] = selected_filters(self.filterset, self.request)
+        return context
+
+    def get_queryset(self):
+        queryset = self.base_queryset()
+        ordering = self.get_ordering()
+        if not ordering:
+            return queryset
+        # Blank dates and owners sort last either way, as SQLite and PostgreSQL otherwise disagree on where they go.
+        return queryset.order_by(
+            *(
+                F(key[1:]).desc(nulls_last=True) if key.startswith("-") else F(key).asc(nulls_last=True)
+                for key in ordering
+            )
+        )
+
+
+class RecommendationListView(RegisterListPageMixin, RegisterListView):
+    """The recommendations register: every recommendation from every report, filterable, sortable and exportable."""
+
+    template_name = "recommendations/recommendation_list.html"
+    filterset_class = RecommendationFilter
+    export_name = "recommendations"
+    columns = [
+        Column("Number", "number", sort="number"),
+        Column("Source", "source.title", sort="source__title"),
+        Column("Kind of source", "source.get_kind_display"),
+        Column("Review", "review.title", sort="review__title"),
+        Column("Recommendation", "text"),
+        Column("Theme", "theme", sort="theme"),
+        Column("Priority", "get_priority_display", sort="priority"),
+        Column("Response / proposed action", "response"),
+        Column("Owner", "owner", sort="owner__name"),
+        Column("Timescale as the report gives it", "timescale"),
+        Column("Ongoing", "target_ongoing"),
+        Column("Original target date", "original_target_date", sort="original_target_date"),
+        Column("Revised target date", "revised_target_date", sort="revised_target_date"),
+        Column("Slipped by (days)", "slipped_days"),
+        Column("Decision status", "get_decision_status_display", sort="decision_status"),
+        Column("Decision rationale", "decision_rationale"),
+        Column("Implementation status", "get_implementation_status_display", sort="implementation_status"),
+        Column("Implemented on", "implemented_on"),
+        Column("Funding (£)", "funding_amount"),
+        Column("Funding source", "funding_source"),
+        Column("Open actions", "open_actions", sort="open_actions"),
+    ]
+
+    def base_queryset(self):
+        return selectors.recommendation_list()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_add=self.request.user.has_perm("recommendations.add_recommendation"), **kwargs
+        )
+
+
+class ActionListView(RegisterListPageMixin, RegisterListView):
+    """Every implementation action, filterable by owner, status, RAG and dates, sortable and exportable."""
+
+    template_name = "recommendations/action_list.html"
+    filterset_class = ActionFilter
+    export_name = "actions"
+    default_sort = "due_date"
+    columns = [
+        Column("Action", "description", sort="description"),
+        Column("Recommendation", "recommendation.number", sort="recommendation__number"),
+        Column("Source", "recommendation.source.title", sort="recommendation__source__title"),
+        Column("Review", "recommendation.review.title"),
+        Column("Owner", "owner", sort="owner__name"),
+        Column("Due date", "due_date", sort="due_date"),
+        Column("Status", "get_status_display", sort="status"),
+        Column("Completed on", "completed_on"),
+        Column("RAG", _rag_label, sort="rag_rank"),
+        Column("Derived RAG", _derived_rag_label),
+        Column("RAG override", "get_rag_override_display"),
+        Column("Reason for the override", "rag_override_reason"),
+        Column("Days overdue", _days_overdue),
+        Column("Waits on (outside the register)", "external_dependency"),
+    ]
+
+    def base_queryset(self):
+        return selectors.action_list(today=timezone.localdate())
+
+
+@dataclass
+class ChallengeRow:
+    comment: Comment
+    answer_form: AnswerForm | None
+
+
+@dataclass
+class Challenges:
+    """Everything the challenges panel of a recommendation or action shows, for `{% include ... only %}`."""
+
+    subject: Recommendation | Action
+    kind: str
+    ask_url: str
+    ask_form: CommentForm | None
+    rows: list[ChallengeRow] = field(default_factory=list)
+    message: str = ""
+
+
+def challenges_for(request, subject, *, ask_form=None, answer_form=None, message="") -> Challenges:
+    """The challenges panel for a subject; a bound form (ask or answer) is shown with its errors."""
+    rows = []
+    for comment in selectors.comments_on(subject):
+        form = None
+        if not comment.is_answered and can_answer(request.user, comment, subject):
+            form = answer_form if answer_form is not None and answer_form.comment.pk == comment.pk else None
+            form = form or AnswerForm(comment=comment)
+        rows.append(ChallengeRow(comment=comment, answer_form=form))
+    kind = "action" if isinstance(subject, Action) else "recommendation"
+    return Challenges(
+        subject=subject,
+        kind=kind,
+        ask_url=reverse("recommendations:comment_create", kwargs={f"{kind}_pk": subject.pk}),
+        ask_form=(ask_form or CommentForm()) if can_ask(request.user) else None,
+        rows=rows,
+        message=message,
+    )
+
+
+class RecommendationDetailView(LoginRequiredMixin, DetailView):
+    """One recommendation: what the report says, the response, who, by when, its actions, progress and challenges."""
+
+    template_name = "recommendations/recommendation_detail.html"
+    context_object_name = "recommendation"
+
+    def get_object(self, queryset=None):
+        return selectors.recommendation_detail(pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        recommendation = self.object
+        user = self.request.user
+        return super().get_context_data(
+            today=timezone.localdate(),
+            actions=list(recommendation.actions.all()),
+            updates=list(selectors.progress_on_recommendation(recommendation)),
+            decisions=list(recommendation.decisions.all()),
+            challenges=challenges_for(self.request, recommendation),
+            can_edit=user.has_perm("recommendations.change_recommendation"),
+            can_add_action=user.has_perm("recommendations.add_action"),
+            can_decide=user.has_perm("programmes.add_decision"),
+            **kwargs,
+        )
+
+
+class ActionDetailView(LoginRequiredMixin, DetailView):
+    """One action: what is to be done, by whom and when, what it waits on, its RAG, progress and challenges."""
+
+    template_name = "recommendations/action_detail.html"
+    context_object_name = "action"
+
+    def get_object(self, queryset=None):
+        return selectors.action_detail(pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        action = self.object
+        user = self.request.user
+        can_update = can_update_action(user, action)
+        return super().get_context_data(
+            today=timezone.localdate(),
+            updates=list(action.updates.all()),
+            challenges=challenges_for(self.request, action),
+            progress_form=ActionProgressForm(action=action) if can_update else None,
+            can_edit=user.has_perm("recommendations.change_action"),
+            **kwargs,
+        )
+
+
+class RecommendationCreateView(RegisterCreateView):
+    model = Recommendation
+    form_class = RecommendationForm
+    permission_required = "recommendations.add_recommendation"
+    template_name = "recommendations/recommendation_form.html"
+    success_message = "Recommendation recorded."
+
+    def get_initial(self):
+        initial = super().get_initial()
+        source = self.request.GET.get("source", "")
+        if source.isdigit():
+            initial["source"] = int(source)
+        return initial
+
+
+class RecommendationUpdateView(RegisterUpdateView):
+    model = Recommendation
+    form_class = RecommendationForm
+    permission_required = "recommendations.change_recommendation"
+    template_name = "recommendations/recommendation_form.html"
+    success_message = "Recommendation saved."
+
+    def get_queryset(self):
+        return Recommendation.objects.select_related("source")
+
+
+class ActionCreateView(RegisterCreateView):
+    model = Action
+    form_class = ActionForm
+    permission_required = "recommendations.add_action"
+    template_name = "recommendations/action_form.html"
+    success_message = "Action added."
+
+    @cached_property
+    def recommendation(self) -> Recommendation:
+        return get_object_or_404(Recommendation.objects.select_related("source"), pk=self.kwargs["recommendation_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "recommendation": self.recommendation}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(recommendation=self.recommendation, **kwargs)
+
+
+class ActionUpdateView(RegisterUpdateView):
+    model = Action
+    form_class = ActionForm
+    permission_required = "recommendations.change_action"
+    template_name = "recommendations/action_form.html"
+    success_message = "Action saved."
+
+    def get_queryset(self):
+        return Action.objects.select_related("recommendation__source")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "recommendation": self.object.recommendation}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(recommendation=self.object.recommendation, **kwargs)
+
+
+class ChallengeMixin(LoginRequiredMixin, TemplateResponseMixin):
+    """Shared by asking and answering: with htmx the challenges panel comes back in place; without, a redirect
+    to the subject's page, or this small page again with the errors."""
+
+    panel_template_name = "recommendations/partials/challenges.html"
+
+    def render_panel(self, challenges: Challenges):
+        return self.response_class(
+            request=self.request,
+            template=[self.panel_template_name],
+            context={"challenges": challenges},
+            using=self.template_engine,
+        )
+
+    def done(self, subject, message: str):
+        if is_htmx(self.request):
+            return self.render_panel(challenges_for(self.request, subject, message=message))
+        messages.success(self.request, message)
+        return redirect(f"{subject.get_absolute_url()}#challenges")
+
+
+class CommentCreateView(ChallengeMixin, View):
+    """A member's question to the owner of a recommendation or an action."""
+
+    template_name = "recommendations/comment_create.html"
+
+    def get_subject(self):
+        if "action_pk" in self.kwargs:
+            return get_object_or_404(selectors.actions_with_context(), pk=self.kwargs["action_pk"])
+        return get_object_or_404(
+            Recommendation.objects.select_related("source", "owner"), pk=self.kwargs["recommendation_pk"]
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_ask(request.user):
+            raise PermissionDenied("Only members can put a challenge to an owner.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"subject": self.get_subject(), "form": CommentForm()})
+
+    def post(self, request, *args, **kwargs):
+        subject = self.get_subject()
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_ask(subject=subject, actor=request.user, question=form.cleaned_data["question"])
+            except ValidationError as error:
+                form.add_error(None, error)
+        if form.is_valid():
+            owner = subject.owner.name if subject.owner else "the programme manager"
+            return self.done(subject, f"Your question has been put to {owner}.")
+        if is_htmx(request):
+            return self.render_panel(challenges_for(request, subject, ask_form=form))
+        return self.render_to_response({"subject": subject, "form": form}, status=400)
+
+
+class CommentAnswerView(ChallengeMixin, View):
+    """The owner's (or the programme manager's) answer to a challenge."""
+
+    template_name = "recommendations/comment_answer.html"
+
+    def get_comment(self) -> Comment:
+        comment = get_object_or_404(
+            Comment.objects.select_related(
+                "author", "addressed_to", "recommendation__source", "recommendation__owner", "action__owner"
+            ),
+            pk=self.kwargs["pk"],
+        )
+        if not can_answer(self.request.user, comment, comment.subject):
+            raise PermissionDenied("Only the owner or the programme manager can answer this challenge.")
+        return comment
+
+    def get(self, request, *args, **kwargs):
+        comment = self.get_comment()
+        return self.render_to_response({"comment": comment, "form": AnswerForm(comment=comment)})
+
+    def post(self, request, *args, **kwargs):
+        comment = self.get_comment()
+        form = AnswerForm(request.POST, comment=comment)
+        if form.is_valid():
+            try:
+                services.comment_answer(comment=comment, actor=request.user, answer=form.cleaned_data["answer"])
+            except ValidationError as error:
+                form.add_error(None, error)
+        if form.is_valid():
+            return self.done(comment.subject, "Your answer has been recorded.")
+        if is_htmx(request):
+            return self.render_panel(challenges_for(request, comment.subject, answer_form=form))
+        return self.render_to_response({"comment": comment, "form": form}, status=400)
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    """An evidence file, as a download. Files are never served from a public media URL."""
+
+    def get(self, request, *args, **kwargs):
+        evidence = selectors.evidence_for_download(pk=kwargs["pk"])
+        if not evidence.file or not evidence.file.storage.exists(evidence.file.name):
+            raise Http404("The evidence file is missing.")
+        return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=PurePath(evidence.file.name).name)
+
+
+class MyActionsView(LoginRequiredMixin, TemplateView):
+    """The signed-in owner's actions and recommendations, each action updatable in place."""
+
+    template_name = "recommendations/my_actions.html"
+
+    def get_context_data(self, **kwargs):
+        person = person_of(self.request.user)
+        actions = list(selectors.my_actions(person=person))
+        return super().get_context_data(
+            person=person,
+            today=timezone.localdate(),
+            rows=[{"action": action, "form": ActionProgressForm(action=action)} for action in actions],
+            recommendations=selectors.my_recommendations(person=person),
+            **kwargs,
+        )
+
+
+class ActionProgressView(LoginRequiredMixin, TemplateResponseMixin, View):
+    """POST an owner's update of one action. With htmx the updated row comes back in place; without, a redirect."""
+
+    template_name = "recommendations/action_progress.html"
+    row_template_name = "recommendations/partials/action_row.html"
+
+    def get_action(self) -> Action:
+        action = get_object_or_404(Action.objects.select_related("owner"), pk=self.kwargs["pk"])
+        if not can_update_action(self.request.user, action):
+            raise PermissionDenied("Only the action's owner or the programme manager can update it.")
+        return action
+
+    def is_htmx(self) -> bool:
+        return is_htmx(self.request)
+
+    def safe_next(self) -> str:
+        candidate = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(candidate, {self.request.get_host()}, self.request.is_secure()):
+            return candidate
+        return ""
+
+    def next_url(self) -> str:
+        return self.safe_next() or "recommendations:my_actions"
+
+    def render_page(self, action, form, **response_kwargs):
+        back_url = self.safe_next() or action.get_absolute_url()
+        return self.render_to_response({"action": action, "form": form, "back_url": back_url}, **response_kwargs)
+
+    def get(self, request, *args, **kwargs):
+        action = self.get_action()
+        return self.render_page(action, ActionProgressForm(action=action))
+
+    def post(self, request, *args, **kwargs):
+        action = self.get_action()
+        form = ActionProgressForm(request.POST, request.FILES, action=action)
+        author = person_of(request.user)
+        if author is None:
+            form.add_error(
+                None, "Your sign-in is not linked to a person in the register, so updates cannot be credited."
+            )
+        if form.is_valid():
+            try:
+                services.action_report_progress(
+                    action=action,
+                    actor=request.user,
+                    author=author,
+                    status=form.cleaned_data["status"],
+                    rag_override=form.cleaned_data["rag_override"],
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                    evidence_file=form.cleaned_data["evidence"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+        if form.is_valid():
+            message = "Action updated."
+            if self.is_htmx():
+                fresh = selectors.action_for_row(pk=action.pk)
+                return self.render_row(fresh, ActionProgressForm(action=fresh), message=message)
+            messages.success(request, message)
+            return redirect(self.next_url())
+        if self.is_htmx():
+            return self.render_row(action, form)
+        return self.render_page(action, form, status=400)
+
+    def render_row(self, action, form, message: str = ""):
+        return self.response_class(
+            request=self.request,
+            template=[self.row_template_name],
+            context={"action": action, "form": form, "today": timezone.localdate(), "message": message},
+            using=self.template_engine,
+        )
+
+
+class RecommendationExtendView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Record a body's approved extension of a recommendation's target date."""
+
+    permission_required = "programmes.add_decision"
+    template_name = "recommendations/recommendation_extend.html"
+    form_class = ExtensionForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.recommendation = get_object_or_404(Recommendation.objects.select_related("source"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(recommendation=self.recommendation, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.recommendation_extend_target(
+                recommendation=self.recommendation, actor=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Extension recorded: the target is now {form.cleaned_data['revised_target_date']:%d %B %Y}."
+        )
+        return redirect(self.recommendation.get_absolute_url())

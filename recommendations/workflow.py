@@ -1,0 +1,67 @@
+"""Decisions on recommendations: accepting, partly accepting or not pursuing them, and extending target dates.
+
+The inspectorate wants "the rationale for not pursuing specific recommendations"; a date that slips needs a recorded
+extension by a body (with meeting and minute), never a quiet edit. Both are carried out here, in the transaction of
+the Decision that authorises them.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+from programmes.choices import DecisionKind, DecisionOutcome
+from programmes.history import save_with_history
+
+from .choices import DECISION_STATUSES_NEEDING_RATIONALE, DecisionStatus
+
+DECISION_STATUS_BY_KIND = {
+    DecisionKind.ACCEPT_RECOMMENDATION: DecisionStatus.ACCEPTED,
+    DecisionKind.PARTLY_ACCEPT_RECOMMENDATION: DecisionStatus.PARTLY_ACCEPTED,
+    DecisionKind.REJECT_RECOMMENDATION: DecisionStatus.NOT_PURSUED,
+}
+
+
+class RecommendationDecisionRules:
+    """Registered for Recommendation in recommendations.apps."""
+
+    def check(self, *, decision, effect: dict | None = None) -> None:
+        recommendation = decision.subject
+        status = DECISION_STATUS_BY_KIND.get(decision.kind)
+        if status in DECISION_STATUSES_NEEDING_RATIONALE and not decision.rationale.strip():
+            raise ValidationError(
+                {"rationale": "Give the rationale for not pursuing the recommendation, or for accepting only part."}
+            )
+        if decision.kind == DecisionKind.APPROVE_EXTENSION and decision.outcome == DecisionOutcome.APPROVED:
+            revised = (effect or {}).get("revised_target_date")
+            if not isinstance(revised, datetime.date):
+                raise ValidationError(
+                    "An extension is recorded with the new target date, from the recommendation's page."
+                )
+            if recommendation.target_ongoing or recommendation.original_target_date is None:
+                raise ValidationError("Only a recommendation with a target date can have it extended.")
+            if revised <= (recommendation.revised_target_date or recommendation.original_target_date):
+                raise ValidationError(
+                    {"revised_target_date": "The new target date must be later than the current one."}
+                )
+
+    def apply(self, *, decision, actor, reason: str, effect: dict | None = None) -> None:
+        if decision.outcome != DecisionOutcome.APPROVED:
+            return
+        recommendation = type(decision.subject).objects.select_for_update().get(pk=decision.subject.pk)
+        minute = f", minute {decision.minute_reference}" if decision.minute_reference else ""
+        why = f"{decision.get_kind_display()} by {decision.body}{minute}"
+        status = DECISION_STATUS_BY_KIND.get(decision.kind)
+        if status is not None:
+            recommendation.decision_status = status
+            recommendation.decision_rationale = decision.rationale
+            save_with_history(recommendation, actor=actor, reason=why)
+        elif decision.kind == DecisionKind.APPROVE_EXTENSION:
+            revised = effect["revised_target_date"]
+            decision.snapshot = {
+                "original_target_date": str(recommendation.original_target_date),
+                "previous_target_date": str(recommendation.target_date),
+                "revised_target_date": str(revised),
+            }
+            recommendation.revised_target_date = revised
+            recommendation._extension_decision = decision
+            save_with_history(recommendation, actor=actor, reason=f"{why}: target moved to {revised:%d %B %Y}")

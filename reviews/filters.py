@@ -1,0 +1,41 @@
+"""The filters of the review and inspection lists."""
+
+import django_filters
+
+from programmes.filters import PanelFilterSet, SearchFilter, date_filter
+from programmes.models import Programme
+
+from .choices import Inspectorate, ReviewKind, ReviewStage, ServiceJudgement
+from .models import Inspection, Review
+
+
+class ReviewFilter(PanelFilterSet):
+    q = SearchFilter(fields=("title", "reference", "scope"), help_text="Title, reference or scope")
+    programme = django_filters.ModelChoiceFilter(
+        label="Programme", queryset=Programme.objects.order_by("-start_date", "name"), empty_label="Any programme"
+    )
+    stage = django_filters.ChoiceFilter(label="Stage", choices=ReviewStage.choices, empty_label="Any stage")
+    kind = django_filters.ChoiceFilter(label="Kind of review", choices=ReviewKind.choices, empty_label="Any kind")
+
+    class Meta:
+        model = Review
+        fields = []
+
+
+class InspectionFilter(PanelFilterSet):
+    q = SearchFilter(fields=("title", "reference", "subject", "summary"), help_text="Title, reference or subject")
+    inspectorate = django_filters.ChoiceFilter(
+        label="Inspectorate", choices=Inspectorate.choices, empty_label="Any inspectorate"
+    )
+    review = django_filters.ModelChoiceFilter(
+        label="Review", queryset=Review.objects.order_by("title"), empty_label="Any review"
+    )
+    service_judgement = django_filters.ChoiceFilter(
+        label="Service judgement", choices=ServiceJudgement.choices, empty_label="Any judgement"
+    )
+    published_from = date_filter("Published on or after", "published_on", "gte")
+    published_to = date_filter("Published on or before", "published_on", "lte")
+
+    class Meta:
+        model = Inspection
+        fields = []

@@ -1,0 +1,128 @@
+"""The review and inspection pages. Thin views over selectors; edits go through the register's history-keeping save."""
+
+from programmes.editing import RegisterCreateView, RegisterUpdateView
+from programmes.listing import Column
+from programmes.views import Header, RegisterDetailView, RegisterListPage
+
+from . import filters, selectors
+from .choices import AWAITING_DECISION
+from .forms import ReviewForm
+from .models import Inspection, Review
+
+FOUR_CS = ("challenge_evidence", "compare_evidence", "consult_evidence", "compete_evidence")
+
+
+class ReviewListView(RegisterListPage):
+    model = Review
+    selector = staticmethod(selectors.reviews_for_list)
+    filterset_class = filters.ReviewFilter
+    template_name = "reviews/review_list.html"
+    export_name = "reviews"
+    sort_expressions = {"stage": "stage_position"}
+    columns = [
+        Column("Reference", "reference", sort="reference"),
+        Column("Review", "title", sort="title"),
+        Column("Programme", "programme", sort="programme__name"),
+        Column("Kind", "get_kind_display"),
+        Column("Stage", "get_stage_display", sort="stage"),
+        Column("Planned start", "planned_start", sort="planned_start"),
+        Column("Planned end", "planned_end"),
+        Column("Actual start", "actual_start"),
+        Column("Actual end", "actual_end"),
+        Column("Recommendations", "recommendation_count"),
+        Column("Accepted", "accepted_count"),
+        Column("Implemented", "implemented_count"),
+        Column(
+            "Implementation rate",
+            lambda review: selectors.implementation_rate(review.implemented_count, review.accepted_count),
+        ),
+        Column("Budget", "budget"),
+        Column("Cost", "cost"),
+    ]
+    headers = [
+        Header("Review", "title"),
+        Header("Programme"),
+        Header("Stage", "stage"),
+        Header("Planned start", "planned_start"),
+        Header("Recommendations implemented"),
+    ]
+
+
+class ReviewDetailView(RegisterDetailView):
+    model = Review
+    selector = staticmethod(selectors.review_for_detail)
+    template_name = "reviews/review_detail.html"
+
+    def get_context_data(self, **kwargs):
+        review = self.object
+        return super().get_context_data(
+            recommendations=selectors.review_recommendations(review),
+            awaiting=AWAITING_DECISION.get(review.stage, ""),
+            boards=[
+                ("Project board", review.project_board),
+                ("Implementation board", review.implementation_board),
+                ("Challenge panel", review.challenge_panel),
+            ],
+            people=[
+                ("Project director", review.project_director),
+                ("Team leader", review.team_leader),
+                ("Nominated member", review.nominated_member),
+            ],
+            four_cs=[
+                (field.verbose_name, field.help_text, getattr(review, field.name))
+                for field in map(Review._meta.get_field, FOUR_CS)
+            ],
+            **kwargs,
+        )
+
+
+class ReviewCreateView(RegisterCreateView):
+    model = Review
+    form_class = ReviewForm
+    permission_required = "reviews.add_review"
+    template_name = "reviews/review_form.html"
+    success_message = "Review created."
+
+
+class ReviewUpdateView(RegisterUpdateView):
+    model = Review
+    form_class = ReviewForm
+    permission_required = "reviews.change_review"
+    template_name = "reviews/review_form.html"
+    success_message = "Review saved."
+
+
+class InspectionListView(RegisterListPage):
+    model = Inspection
+    selector = staticmethod(selectors.inspections_for_list)
+    filterset_class = filters.InspectionFilter
+    template_name = "reviews/inspection_list.html"
+    export_name = "inspections"
+    columns = [
+        Column("Published", "published_on", sort="published_on"),
+        Column("Inspection", "title", sort="title"),
+        Column("Reference", "reference"),
+        Column("Inspectorate", "get_inspectorate_display", sort="inspectorate"),
+        Column("Review", "review", sort="review__title"),
+        Column("Programme", "programme"),
+        Column("Fieldwork start", "fieldwork_start"),
+        Column("Fieldwork end", "fieldwork_end"),
+        Column("Service judgement", "get_service_judgement_display"),
+        Column("Prospects judgement", "get_prospects_judgement_display"),
+        Column("Audit opinion", "get_audit_opinion_display"),
+        Column("Recommendations", "recommendation_count"),
+    ]
+    headers = [
+        Header("Published", "published_on"),
+        Header("Inspection", "title"),
+        Header("Inspectorate", "inspectorate"),
+        Header("Of"),
+        Header("Judgements"),
+        Header("Recommendations", numeric=True),
+    ]
+
+
+class InspectionDetailView(RegisterDetailView):
+    model = Inspection
+    selector = staticmethod(selectors.inspection_for_detail)
+    template_name = "reviews/inspection_detail.html"
