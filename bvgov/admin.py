@@ -2,9 +2,33 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import User
+from .models import CalendarFeed, ReminderSent, User
 
 
 @admin.register(User)
 class BvgovUserAdmin(UserAdmin, SimpleHistoryAdmin):
     pass
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "recipient", "kind", "body", "sent_at"]
+    list_filter = ["kind", "date"]
+    search_fields = ["recipient"]
+    date_hierarchy = "date"
+    list_select_related = ["body"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(SimpleHistoryAdmin):
+    """Administrators can see and revoke feeds, never make or read an address: only its hash is stored."""
+
+    list_display = ["user", "created_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at", "revoked_at"]
+    readonly_fields = ["user", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -12,3 +15,66 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class ReminderSent(models.Model):
+    """A reminder digest emailed on a day, to an action owner or to a board's chair about that board's reviews."""
+
+    # One row per recipient, kind, board and day, written in the same transaction that queues the email, so a
+    # second run of `send_reminders` on the same day finds the row and sends nothing.
+
+    class Kind(models.TextChoices):
+        OWNER = "owner", "Action owner's digest"
+        CHAIR = "chair", "Board chair's digest"
+
+    recipient = models.EmailField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    body = models.ForeignKey(
+        "programmes.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="reminders_sent"
+    )
+    date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "recipient"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
+        # NULLs are distinct in a unique index, so the owner's digest (no board) gets its own partial constraint.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "date"],
+                condition=models.Q(body__isnull=True),
+                name="reminder_once_a_day_without_body",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "body", "date"],
+                condition=models.Q(body__isnull=False),
+                name="reminder_once_a_day_per_body",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient}, {self.date:%d %B %Y}"
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address for their due dates; only a SHA-256 hash of its token is kept."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # The hash is left out of history (and so out of the audit trail): a revoked token's hash has no business there.
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        state = "revoked" if self.revoked_at else "active"
+        return f"Calendar feed of {self.user} ({state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

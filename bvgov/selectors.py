@@ -6,13 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from programmes.choices import BodyKind
 from programmes.listing import Column
-from programmes.models import AuditEntry, Body, Meeting
+from programmes.models import AuditEntry, Body, Decision, Meeting, StrategicOutcome
 from recommendations.choices import DecisionStatus, ImplementationStatus
 from recommendations.models import Action, Recommendation
 from recommendations.querysets import (
@@ -27,7 +27,8 @@ from recommendations.querysets import (
     red_action_q,
 )
 from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION, ReviewStage
-from reviews.models import Review
+from reviews.models import Aim, Review
+from reviews.workflow import decision_chain
 
 LIST_LIMIT = 25
 
@@ -60,13 +61,21 @@ def register_at(as_at: datetime.date | None = None) -> Register:
     if as_at is None or as_at >= today:
         return Register(today, None, Review.objects.all(), Recommendation.objects.all(), Action.objects.all())
     moment = end_of_day(as_at)
-    return Register(
-        as_at,
-        as_at,
-        Review.history.as_of(moment),
-        Recommendation.history.as_of(moment),
-        Action.history.as_of(moment),
+    return Register(as_at, as_at, as_of(Review, moment), as_of(Recommendation, moment), as_of(Action, moment))
+
+
+def as_of(model, moment: datetime.datetime):
+    """The history rows that give each record's state at `moment`, records deleted by then left out.
+
+    Like simple-history's `as_of`, but two rows of one record written in the same instant (a save and its m2m
+    change, say) are told apart by history_id, so no record is counted twice.
+    """
+    history = model.history.model.objects.filter(history_date__lte=moment)
+    later = history.filter(id=OuterRef("id")).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
+    return history.filter(~Exists(later)).exclude(history_type="-")
 
 
 @dataclass
@@ -414,3 +423,154 @@ def board_dashboard(*, body: Body) -> BoardDashboard:
         changes=changes,
         changes_count=changes_qs.count(),
     )
+
+
+ONGOING_UPDATE_DAYS = 183
+GAPS_LIMIT = 100
+
+
+@dataclass
+class GapList:
+    title: str
+    explanation: str
+    rows: list
+    count: int
+
+
+def _gap_list(title: str, explanation: str, queryset, *fields) -> GapList:
+    rows = list(queryset.values(*fields)[:GAPS_LIMIT])
+    return GapList(title, explanation, rows, queryset.count() if len(rows) == GAPS_LIMIT else len(rows))
+
+
+def accountability_gaps(*, today: datetime.date | None = None) -> list[GapList]:
+    """Everything the committee should not have to find by itself: who is not accountable for what."""
+    today = today or timezone.localdate()
+    outstanding = Recommendation.objects.filter(outstanding_recommendation_q()).order_by("source__title", "id")
+    rec_fields = ("id", "number", "text", "source__title", "review__title", "owner__name")
+    stale_since = today - datetime.timedelta(days=ONGOING_UPDATE_DAYS)
+    recently_reported = Q(updates__reported_on__gte=stale_since) | Q(actions__updates__reported_on__gte=stale_since)
+    recently_reported_ids = Recommendation.objects.filter(recently_reported).values("id")
+    return [
+        _gap_list(
+            "Accepted recommendations with no owner",
+            "No one is accountable for delivering them.",
+            outstanding.filter(no_owner_q()),
+            *rec_fields,
+        ),
+        _gap_list(
+            "Accepted recommendations with no target date",
+            "Neither a date nor 'ongoing' is recorded.",
+            outstanding.filter(no_target_q()),
+            *rec_fields,
+        ),
+        _gap_list(
+            "Accepted recommendations with no funding recorded",
+            "HMIC found no funding attached to recommendations; record an amount or where the money comes from.",
+            outstanding.filter(no_funding_q()),
+            *rec_fields,
+        ),
+        _gap_list(
+            "Accepted recommendations with no action",
+            "Nothing has been planned to implement them.",
+            outstanding.filter(actions__isnull=True),
+            *rec_fields,
+        ),
+        _gap_list(
+            "Ongoing recommendations with no progress update for six months",
+            "An ongoing target is never overdue, so it needs an update at least every six months.",
+            outstanding.filter(target_ongoing=True).exclude(id__in=recently_reported_ids),
+            *rec_fields,
+        ),
+        _gap_list(
+            "Open actions with no owner",
+            "Each action needs a named owner.",
+            Action.objects.filter(open_action_q(), owner__isnull=True).order_by("due_date", "id"),
+            "id",
+            "description",
+            "due_date",
+            "recommendation__review__title",
+            "recommendation__source__title",
+        ),
+    ]
+
+
+def unsupported_outcomes() -> list:
+    """Strategic outcomes that no recommendation supports, with their programme, in one query."""
+    return list(
+        StrategicOutcome.objects.annotate(supporting=Count("recommendations"))
+        .filter(supporting=0)
+        .select_related("programme")
+        .order_by("programme__name", "number")
+    )
+
+
+def aims_not_smart() -> list[dict]:
+    """Aims missing a measure, a target or a deadline (HMIC: review aims were not SMART)."""
+    aims = Aim.objects.filter(Q(measure="") | Q(target="") | Q(deadline__isnull=True)).select_related("review")
+    return [
+        {"aim": aim, "missing": aim.missing_for_smart} for aim in aims.order_by("review__title", "number")[:GAPS_LIMIT]
+    ]
+
+
+@dataclass
+class OutcomeCoverage:
+    programme: object
+    outcomes: list
+    rows: list
+    unsupported: list
+
+
+def outcomes_coverage() -> list[OutcomeCoverage]:
+    """For each programme with strategic outcomes: which recommendations (proposals) support which outcome."""
+    outcomes = list(StrategicOutcome.objects.select_related("programme").order_by("programme__name", "number"))
+    links = list(
+        Recommendation.outcomes.through.objects.filter(strategicoutcome__in=outcomes).values_list(
+            "recommendation_id", "strategicoutcome_id"
+        )
+    )
+    recommendations = Recommendation.objects.select_related("source", "owner").in_bulk({rec for rec, _ in links})
+    coverage = []
+    for programme, programme_outcomes in group_by(outcomes, key=lambda outcome: outcome.programme).items():
+        ids = {outcome.pk for outcome in programme_outcomes}
+        supported_by: dict[int, set] = defaultdict(set)
+        for rec_id, outcome_id in links:
+            if outcome_id in ids:
+                supported_by[rec_id].add(outcome_id)
+        rows = [
+            {
+                "recommendation": recommendations[rec_id],
+                "cells": [outcome.pk in outcome_ids for outcome in programme_outcomes],
+            }
+            for rec_id, outcome_ids in sorted(
+                supported_by.items(), key=lambda item: _number_key(recommendations[item[0]])
+            )
+        ]
+        counts = {
+            outcome.pk: sum(outcome.pk in ids_ for ids_ in supported_by.values()) for outcome in programme_outcomes
+        }
+        for outcome in programme_outcomes:
+            outcome.supporting = counts[outcome.pk]
+        coverage.append(
+            OutcomeCoverage(
+                programme=programme,
+                outcomes=programme_outcomes,
+                rows=rows,
+                unsupported=[outcome for outcome in programme_outcomes if not counts[outcome.pk]],
+            )
+        )
+    return coverage
+
+
+def _number_key(recommendation) -> tuple:
+    number = recommendation.number
+    return (recommendation.source_id, int(number) if number.isdigit() else 10**6, number, recommendation.pk)
+
+
+def decision_chains():
+    """Every review with its decision chain; the decisions are read once for all reviews."""
+    reviews = list(
+        Review.objects.order_by("title").prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.select_related("body").order_by("decided_on", "id"))
+        )
+    )
+    return [{"review": review, "chain": decision_chain(review, list(review.decisions.all()))} for review in reviews]

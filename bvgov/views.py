@@ -4,6 +4,9 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from programmes.listing import csv_response
+from recommendations.choices import DUE_SOON_DAYS, STALE_UPDATE_DAYS
+from recommendations.querysets import LONG_OVERDUE_DAYS
+from reviews.workflow import STEPS
 
 from .charts import bar_chart
 from .filters import AuditTrailFilter
@@ -12,11 +15,17 @@ from .pagination import window_page
 from .registry import tracked_model
 from .selectors import (
     AUDIT_EXPORT_COLUMNS,
+    ONGOING_UPDATE_DAYS,
+    accountability_gaps,
+    aims_not_smart,
     audit_export_rows,
     audit_trail,
     board_dashboard,
     committee_dashboard,
+    decision_chains,
     object_trail,
+    outcomes_coverage,
+    unsupported_outcomes,
 )
 
 
@@ -89,4 +98,52 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
                 label=str(current) if current else page.object_list[0].object_repr,
                 page=page,
             )
+        )
+
+
+class GapsView(LoginRequiredMixin, TemplateView):
+    """Accountability gaps in one place: no owner, no date, no money, no action, no update, aims that are not SMART."""
+
+    template_name = "bvgov/gaps.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            gap_lists=accountability_gaps(), aims=aims_not_smart(), unsupported=unsupported_outcomes(), **kwargs
+        )
+
+
+class OutcomesView(LoginRequiredMixin, TemplateView):
+    """Which recommendations support which strategic outcome; an outcome that none supports is flagged."""
+
+    template_name = "bvgov/outcomes.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(coverage=outcomes_coverage(), **kwargs)
+
+
+class DecisionChainsView(LoginRequiredMixin, TemplateView):
+    """The inspector's view of every review's decision chain, with missing and out-of-order steps highlighted."""
+
+    template_name = "bvgov/decision_chains.html"
+
+    def get_context_data(self, **kwargs):
+        chains = decision_chains()
+        return super().get_context_data(
+            chains=chains, with_problems=sum(1 for item in chains if item["chain"].problems), **kwargs
+        )
+
+
+class HelpView(LoginRequiredMixin, TemplateView):
+    """How bvgov works out what it shows: RAG, overdue, gaps, the decision chain."""
+
+    template_name = "bvgov/help.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            due_soon_days=DUE_SOON_DAYS,
+            stale_update_days=STALE_UPDATE_DAYS,
+            long_overdue_days=LONG_OVERDUE_DAYS,
+            ongoing_update_days=ONGOING_UPDATE_DAYS,
+            steps=STEPS,
+            **kwargs,
         )

@@ -101,7 +101,8 @@ def _entry(record, instance, content_type: ContentType) -> AuditEntry:
         history_type=record.history_type,
         user_id=record.history_user_id,
         reason=record.history_change_reason or "",
-        changes=field_changes(record, previous) + m2m_changes(record, previous),
+        # A record's creation row has no many-to-many links yet: they are set by later saves, each with its own row.
+        changes=field_changes(record, previous) + (m2m_changes(record, previous) if previous is not None else []),
         review_id=getattr(instance, "audit_review_id", None),
     )
 

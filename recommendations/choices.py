@@ -78,16 +78,24 @@ class Rag(models.TextChoices):
 
 
 DUE_SOON_DAYS = 30
+STALE_UPDATE_DAYS = 60
 
 
-def derive_rag(*, status: str, due_date: datetime.date | None, today: datetime.date) -> str:
-    """The one RAG rule: closed is green; blocked or past due is red; due within 30 days is amber; else green."""
+def derive_rag(
+    *, status: str, due_date: datetime.date | None, today: datetime.date, last_update: datetime.date | None = None
+) -> str:
+    """The one RAG rule, shown on the help page:
+
+    complete or cancelled → green; blocked → red; past its due date → red; due within 30 days with no progress
+    update in the last 60 days → amber; anything else → green. An owner may override it, with a reason.
+    """
     if status in ACTION_CLOSED_STATUSES:
         return Rag.GREEN
     if status == ActionStatus.BLOCKED:
         return Rag.RED
     if due_date is not None and due_date < today:
         return Rag.RED
-    if due_date is not None and (due_date - today).days <= DUE_SOON_DAYS:
+    recently_updated = last_update is not None and (today - last_update).days <= STALE_UPDATE_DAYS
+    if due_date is not None and (due_date - today).days <= DUE_SOON_DAYS and not recently_updated:
         return Rag.AMBER
     return Rag.GREEN

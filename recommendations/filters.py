@@ -19,6 +19,8 @@ from .choices import (
 )
 from .models import Action, Recommendation, Source
 from .querysets import (
+    amber_action_q,
+    green_action_q,
     no_funding_q,
     no_owner_q,
     no_target_q,
@@ -26,7 +28,6 @@ from .querysets import (
     overdue_action_q,
     red_action_q,
 )
-from .selectors import amber_action_q, green_action_q
 
 DATE_HINT = "For example, 31/12/2003"
 GAP_CHOICES = [

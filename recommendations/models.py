@@ -41,6 +41,7 @@ class Source(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sources")
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="sources")
     inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="sources")
+    decisions = GenericRelation(Decision, content_type_field="subject_type", object_id_field="subject_id")
     history = HistoricalRecords()
 
     class Meta:
@@ -260,7 +261,16 @@ class Action(models.Model):
         return self.status not in ACTION_CLOSED_STATUSES
 
     def derived_rag(self, today: datetime.date) -> str:
-        return derive_rag(status=self.status, due_date=self.due_date, today=today)
+        return derive_rag(status=self.status, due_date=self.due_date, today=today, last_update=self.latest_update_on)
+
+    @property
+    def latest_update_on(self) -> datetime.date | None:
+        """The date of the latest progress update: annotated by ActionQuerySet.with_last_update(), else read."""
+        if hasattr(self, "last_update_on"):
+            return self.last_update_on
+        if self.pk is None:
+            return None
+        return self.updates.order_by("-reported_on").values_list("reported_on", flat=True).first()
 
     def rag(self, today: datetime.date) -> str:
         return self.rag_override or self.derived_rag(today)

@@ -2,10 +2,19 @@
 
 import datetime
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
-from .choices import ACTION_CLOSED_STATUSES, DUE_SOON_DAYS, ActionStatus, DecisionStatus, ImplementationStatus, Rag
+from .choices import (
+    ACTION_CLOSED_STATUSES,
+    DUE_SOON_DAYS,
+    STALE_UPDATE_DAYS,
+    ActionStatus,
+    DecisionStatus,
+    ImplementationStatus,
+    Rag,
+)
 
 ACCEPTED_STATUSES = (DecisionStatus.ACCEPTED, DecisionStatus.PARTLY_ACCEPTED)
 LONG_OVERDUE_DAYS = 90
@@ -33,6 +42,19 @@ def red_action_q(today: datetime.date, *, prefix: str = "") -> Q:
     return Q(**{f"{prefix}rag_override": Rag.RED}) | (Q(**{f"{prefix}rag_override": ""}) & derived_red)
 
 
+def amber_action_q(today: datetime.date) -> Q:
+    """Amber as shown: an owner's amber override, or the derived amber (open, not blocked, due within 30 days, no
+    progress update in the last 60). Needs the `last_update_on` annotation of ActionQuerySet.with_last_update()."""
+    stale = Q(last_update_on__isnull=True) | Q(last_update_on__lt=today - datetime.timedelta(days=STALE_UPDATE_DAYS))
+    derived_amber = due_soon_action_q(today) & ~Q(status=ActionStatus.BLOCKED) & stale
+    return Q(rag_override=Rag.AMBER) | (Q(rag_override="") & derived_amber)
+
+
+def green_action_q(today: datetime.date) -> Q:
+    """Green as shown: whatever is neither red nor amber as shown (needs `last_update_on`, as amber does)."""
+    return ~red_action_q(today) & ~amber_action_q(today)
+
+
 def accepted_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}decision_status__in": ACCEPTED_STATUSES})
 
@@ -57,6 +79,11 @@ def no_funding_q() -> Q:
 
 
 class ActionQuerySet(models.QuerySet):
+    def with_last_update(self):
+        """Annotate each action with the date of its latest progress update (`last_update_on`), in one subquery."""
+        updates = apps.get_model("recommendations", "ProgressUpdate").objects.filter(action=OuterRef("pk"))
+        return self.annotate(last_update_on=Subquery(updates.order_by("-reported_on").values("reported_on")[:1]))
+
     def open(self):
         return self.filter(open_action_q())
 

@@ -7,26 +7,15 @@ from django.shortcuts import get_object_or_404
 
 from programmes.models import Decision
 
-from .choices import ACTION_CLOSED_STATUSES, ActionStatus, Rag
+from .choices import ACTION_CLOSED_STATUSES
 from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
-from .querysets import due_soon_action_q, open_action_q, red_action_q
+from .querysets import amber_action_q, open_action_q, red_action_q
 
 LATEST_UPDATES = 3
 
 
-def amber_action_q(today: datetime.date, *, prefix: str = "") -> Q:
-    """Amber as shown: an owner's amber override, or the derived amber (open, not blocked, due within 30 days)."""
-    derived_amber = due_soon_action_q(today, prefix=prefix) & ~Q(**{f"{prefix}status": ActionStatus.BLOCKED})
-    return Q(**{f"{prefix}rag_override": Rag.AMBER}) | (Q(**{f"{prefix}rag_override": ""}) & derived_amber)
-
-
-def green_action_q(today: datetime.date, *, prefix: str = "") -> Q:
-    """Green as shown: whatever is neither red nor amber as shown."""
-    return ~red_action_q(today, prefix=prefix) & ~amber_action_q(today, prefix=prefix)
-
-
 def actions_with_context():
-    return Action.objects.select_related("owner", "recommendation__source", "recommendation__review")
+    return Action.objects.select_related("owner", "recommendation__source", "recommendation__review").with_last_update()
 
 
 def latest_updates_prefetch() -> Prefetch:
@@ -86,7 +75,9 @@ def recommendation_detail(*, pk: int) -> Recommendation:
     ).prefetch_related(
         "indicators",
         "outcomes",
-        Prefetch("actions", queryset=Action.objects.select_related("owner").order_by("due_date", "id")),
+        Prefetch(
+            "actions", queryset=Action.objects.select_related("owner").with_last_update().order_by("due_date", "id")
+        ),
         Prefetch("decisions", queryset=Decision.objects.select_related("body", "meeting")),
     )
     return get_object_or_404(queryset, pk=pk)

@@ -8,6 +8,7 @@ from . import filters, selectors
 from .choices import AWAITING_DECISION
 from .forms import ReviewForm
 from .models import Inspection, Review
+from .workflow import changed_since_approval, decision_chain
 
 FOUR_CS = ("challenge_evidence", "compare_evidence", "consult_evidence", "compete_evidence")
 
@@ -57,6 +58,8 @@ class ReviewDetailView(RegisterDetailView):
         review = self.object
         return super().get_context_data(
             recommendations=selectors.review_recommendations(review),
+            chain=decision_chain(review, review.decision_chain),
+            drifts=changed_since_approval(review, review.decision_chain),
             awaiting=AWAITING_DECISION.get(review.stage, ""),
             boards=[
                 ("Project board", review.project_board),

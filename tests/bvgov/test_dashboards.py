@@ -271,3 +271,20 @@ def test_an_audit_outside_any_review_gets_its_own_row(member_client):
     assert row.title == audit.title
     assert row.implementation_rate == "2 of 9"
     assert "Audits and inspections outside any review" in response.content.decode()
+
+
+def test_two_history_rows_written_in_the_same_instant_count_once_as_at(member_client, manager_user):
+    instant = moment(days(-20))
+    review = ReviewFactory.build(title="Consultation", stage=ReviewStage.IMPLEMENTING, programme=ProgrammeFactory())
+    save_with_history(review, actor=manager_user, when=instant)
+    source = SourceFactory.build(review=review, programme=review.programme)
+    save_with_history(source, actor=manager_user, when=instant)
+    rec = RecommendationFactory.build(source=source, review=review, owner=PersonFactory())
+    save_with_history(rec, actor=manager_user, when=instant)
+    rec.theme = "Consultative groups"
+    save_with_history(rec, actor=manager_user, when=instant)
+
+    row = member_client.get("/", {"as_at": days(-10).isoformat()}).context["dashboard"].reviews[0]
+
+    assert row.total == 1
+    assert row.by_decision == {rec.decision_status: 1}

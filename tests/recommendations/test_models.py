@@ -12,7 +12,8 @@ from simple_history.models import HistoricalChanges
 
 from programmes.history import save_with_history
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus, Rag, derive_rag
-from recommendations.models import Comment, ProgressUpdate, Recommendation
+from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
+from recommendations.querysets import amber_action_q
 from tests.recommendations.factories import (
     ActionFactory,
     CommentFactory,
@@ -278,6 +279,38 @@ class TestActionRag:
 
         assert derive_rag(status=status, due_date=due_date, today=today) == expected
         assert ActionFactory.build(status=status, due_date=due_date).rag(today) == expected
+
+    @pytest.mark.parametrize(
+        ("due_in_days", "updated_days_ago", "expected"),
+        [
+            (10, None, Rag.AMBER),
+            (10, 61, Rag.AMBER),
+            (10, 60, Rag.GREEN),
+            (10, 0, Rag.GREEN),
+            (-1, 0, Rag.RED),
+            (45, None, Rag.GREEN),
+        ],
+    )
+    def test_a_recent_progress_update_keeps_an_action_due_soon_green(self, due_in_days, updated_days_ago, expected):
+        today = timezone.localdate()
+        last_update = None if updated_days_ago is None else today - updated_days_ago * DAY
+        due_date = today + due_in_days * DAY
+
+        rag = derive_rag(status=ActionStatus.IN_PROGRESS, due_date=due_date, today=today, last_update=last_update)
+
+        assert rag == expected
+
+    def test_the_derived_rag_reads_the_latest_progress_update(self):
+        today = timezone.localdate()
+        action = ActionFactory(status=ActionStatus.IN_PROGRESS, due_date=today + 10 * DAY)
+        assert action.derived_rag(today) == Rag.AMBER
+
+        ProgressUpdateFactory(action=action, reported_on=today - 5 * DAY)
+
+        assert Action.objects.get(pk=action.pk).derived_rag(today) == Rag.GREEN
+        annotated = Action.objects.with_last_update().get(pk=action.pk)
+        assert annotated.last_update_on == today - 5 * DAY
+        assert Action.objects.with_last_update().filter(amber_action_q(today)).count() == 0
 
     def test_only_a_complete_action_has_a_completion_date(self):
         action = ActionFactory(status=ActionStatus.IN_PROGRESS)

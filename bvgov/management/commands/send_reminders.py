@@ -1,0 +1,30 @@
+"""`manage.py send_reminders`: the daily reminder digests, for cron. Safe to run more than once a day."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from bvgov.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Email each action owner a digest of their actions overdue or due in the next 14 days, and each board's "
+        "chair a digest of the overdue actions of the board's reviews. A digest already sent that day is not sent "
+        "again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date",
+            help="The day to remind as of, as YYYY-MM-DD (default: today). Overdue and due soon are counted from it.",
+        )
+
+    def handle(self, *args, date: str | None, **options):
+        try:
+            today = datetime.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError as error:
+            raise CommandError(f"--date must be a date as YYYY-MM-DD, not {date!r}.") from error
+        run = send_reminders(today=today)
+        self.stdout.write(str(run))

@@ -1,0 +1,282 @@
+"""Reminder digests: each action owner hears about their own due and overdue actions, each board's chair about the
+overdue actions of the board's reviews. Run daily by `manage.py send_reminders`.
+
+Selection is three queries whatever the size of the register (actions with their owners and reports, the chairs'
+seats, the reviews' board links) and returns plain data, so it can be read and tested apart from the sending.
+Sending is at most once per recipient, kind, board and day: the ReminderSent row is written in the transaction that
+queues the email, and the email leaves only when that transaction commits.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.defaultfilters import pluralize
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from programmes.choices import MembershipRole
+from programmes.models import Membership
+from recommendations.models import Action
+from recommendations.querysets import open_action_q
+from reviews.models import Review
+
+from .models import ReminderSent
+from .selectors import BOARD_KINDS, WHOLE_PROGRAMME_KINDS
+
+DUE_WITHIN_DAYS = 14
+NO_OWNER = "No owner recorded"
+
+
+def site_url(path: str) -> str:
+    """An absolute address on the site, for links in emails (which have no request to build them from)."""
+    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+
+
+def person_email(person) -> str:
+    """Where a person is written to: their own address in the register, else their sign-in account's."""
+    if person is None:
+        return ""
+    if person.email:
+        return person.email
+    return person.user.email if person.user_id and person.user else ""
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """One action as a digest lists it."""
+
+    action_id: int
+    description: str
+    recommendation: str
+    review: str
+    owner: str
+    due_date: datetime.date
+    days_overdue: int
+    url: str
+
+
+@dataclass
+class OwnerDigest:
+    """An owner's digest: their overdue actions, then those due in the next fortnight."""
+
+    recipient: str
+    name: str
+    overdue: list[ActionLine] = field(default_factory=list)
+    due_soon: list[ActionLine] = field(default_factory=list)
+
+
+@dataclass
+class OwnerGroup:
+    owner: str
+    actions: list[ActionLine]
+
+
+@dataclass
+class ChairDigest:
+    """A chair's digest: the overdue actions of the board's reviews, grouped by owner."""
+
+    recipient: str
+    name: str
+    body_id: int
+    body_name: str
+    owners: list[OwnerGroup]
+
+    @property
+    def action_count(self) -> int:
+        return sum(len(group.actions) for group in self.owners)
+
+
+def _recommendation_label(recommendation) -> str:
+    number = f"Recommendation {recommendation.number}" if recommendation.number else "Recommendation (unnumbered)"
+    return f"{number} of {recommendation.source.title}"
+
+
+def _line(action: Action, today: datetime.date) -> ActionLine:
+    recommendation = action.recommendation
+    return ActionLine(
+        action_id=action.pk,
+        description=action.description,
+        recommendation=_recommendation_label(recommendation),
+        review=recommendation.review.title if recommendation.review else "",
+        owner=action.owner.name if action.owner else NO_OWNER,
+        due_date=action.due_date,
+        days_overdue=max((today - action.due_date).days, 0),
+        url=site_url(reverse("recommendations:action_detail", args=[action.pk])),
+    )
+
+
+def _actions_to_remind(today: datetime.date) -> list[Action]:
+    """Every open action that is overdue or due within the fortnight, with what a digest prints about it."""
+    return list(
+        Action.objects.filter(open_action_q(), due_date__lte=today + datetime.timedelta(days=DUE_WITHIN_DAYS))
+        .select_related("owner__user", "recommendation__source", "recommendation__review")
+        .order_by("due_date", "id")
+    )
+
+
+def owner_digests(*, today: datetime.date, actions: list[Action] | None = None) -> list[OwnerDigest]:
+    """One digest per owner's email address (people sharing an address share a digest); no address, no digest."""
+    if actions is None:
+        actions = _actions_to_remind(today)
+    digests: dict[str, OwnerDigest] = {}
+    for action in actions:
+        recipient = person_email(action.owner)
+        if not recipient:
+            continue
+        digest = digests.setdefault(recipient.lower(), OwnerDigest(recipient=recipient, name=action.owner.name))
+        line = _line(action, today)
+        (digest.overdue if action.due_date < today else digest.due_soon).append(line)
+    return sorted(digests.values(), key=lambda digest: (digest.name, digest.recipient))
+
+
+def _review_ids_by_body(body_ids: set[int], kinds: dict[int, str]) -> dict[int, set[int]]:
+    """Which reviews each body answers for, by the rule of bvgov.selectors.board_reviews, in one query."""
+    links = Review.objects.values_list(
+        "id",
+        "project_board_id",
+        "implementation_board_id",
+        "challenge_panel_id",
+        "programme__programme_board_id",
+        "programme__executive_body_id",
+    )
+    by_body: dict[int, set[int]] = {body_id: set() for body_id in body_ids}
+    for review_id, *linked in links:
+        for body_id in body_ids:
+            if kinds[body_id] in WHOLE_PROGRAMME_KINDS or body_id in linked:
+                by_body[body_id].add(review_id)
+    return by_body
+
+
+def current_chairs(today: datetime.date):
+    """The chairs of boards and committees on the day, with their board and how to reach them."""
+    return (
+        Membership.objects.filter(role=MembershipRole.CHAIR, body__kind__in=BOARD_KINDS)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=today))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("person__user", "body")
+        .order_by("body__name", "person__name")
+    )
+
+
+def chair_digests(*, today: datetime.date, actions: list[Action] | None = None) -> list[ChairDigest]:
+    """One digest per chair and board whose reviews have overdue actions, those actions grouped by owner."""
+    if actions is None:
+        actions = _actions_to_remind(today)
+    seats = [seat for seat in current_chairs(today) if person_email(seat.person)]
+    if not seats:
+        return []
+    overdue = [action for action in actions if action.due_date < today]
+    by_review: dict[int, list[Action]] = defaultdict(list)
+    for action in overdue:
+        if action.recommendation.review_id is not None:
+            by_review[action.recommendation.review_id].append(action)
+    review_ids = _review_ids_by_body({seat.body_id for seat in seats}, {seat.body_id: seat.body.kind for seat in seats})
+    digests = []
+    for seat in seats:
+        board_actions = sorted(
+            (action for review_id in review_ids[seat.body_id] for action in by_review.get(review_id, ())),
+            key=lambda action: (action.owner is None, action.owner.name if action.owner else "", action.due_date),
+        )
+        if not board_actions:
+            continue
+        groups: dict[str, list[ActionLine]] = {}
+        for action in board_actions:
+            line = _line(action, today)
+            groups.setdefault(line.owner, []).append(line)
+        digests.append(
+            ChairDigest(
+                recipient=person_email(seat.person),
+                name=seat.person.name,
+                body_id=seat.body_id,
+                body_name=seat.body.name,
+                owners=[OwnerGroup(owner=owner, actions=lines) for owner, lines in groups.items()],
+            )
+        )
+    return digests
+
+
+@dataclass
+class ReminderRun:
+    sent: int = 0
+    skipped: int = 0
+
+    def __str__(self):
+        digests = "digest" if self.sent == 1 else "digests"
+        return f"{self.sent} {digests} sent, {self.skipped} skipped (already sent today)"
+
+
+def _owner_message(digest: OwnerDigest, today: datetime.date) -> EmailMultiAlternatives:
+    context = {
+        "digest": digest,
+        "today": today,
+        "due_within_days": DUE_WITHIN_DAYS,
+        "my_actions": site_url(reverse("recommendations:my_actions")),
+    }
+    return _message(
+        subject=f"Your best value actions: {len(digest.overdue)} overdue, {len(digest.due_soon)} due soon",
+        to=digest.recipient,
+        template="bvgov/email/owner_digest",
+        context=context,
+    )
+
+
+def _chair_message(digest: ChairDigest, today: datetime.date) -> EmailMultiAlternatives:
+    return _message(
+        subject=f"{digest.body_name}: {digest.action_count} overdue action{pluralize(digest.action_count)}",
+        to=digest.recipient,
+        template="bvgov/email/chair_digest",
+        context={"digest": digest, "today": today},
+    )
+
+
+def _message(*, subject: str, to: str, template: str, context: dict) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    mailers.default.send_messages([message])
+
+
+def send_reminders(*, today: datetime.date) -> ReminderRun:
+    """Email every digest not yet sent on `today`; each is recorded and queued in its own transaction."""
+    actions = _actions_to_remind(today)
+    outgoing = [
+        (ReminderSent.Kind.OWNER, None, digest.recipient, partial(_owner_message, digest, today))
+        for digest in owner_digests(today=today, actions=actions)
+    ] + [
+        (ReminderSent.Kind.CHAIR, digest.body_id, digest.recipient, partial(_chair_message, digest, today))
+        for digest in chair_digests(today=today, actions=actions)
+    ]
+    sent_today = ReminderSent.objects.filter(date=today).values_list("recipient", "kind", "body_id")
+    already = {(recipient.lower(), kind, body_id) for recipient, kind, body_id in sent_today}
+    run = ReminderRun()
+    for kind, body_id, recipient, build_message in outgoing:
+        if (recipient.lower(), kind, body_id) in already:
+            run.skipped += 1
+            continue
+        message = build_message()
+        try:
+            with transaction.atomic():
+                record = ReminderSent(recipient=recipient.lower(), kind=kind, body_id=body_id, date=today)
+                record._change_reason = "Reminder digest emailed by send_reminders"
+                record.save()
+                transaction.on_commit(partial(_send, message))
+        except IntegrityError:
+            # Another run recorded this digest after we looked: it is theirs to send.
+            run.skipped += 1
+            continue
+        run.sent += 1
+    return run

@@ -1,0 +1,35 @@
+from django.urls import path
+
+from . import import_views, views
+
+app_name = "recommendations"
+
+# comment_create has two routes, one per kind of subject: reverse it with the keyword argument
+# recommendation_pk or action_pk.
+urlpatterns = [
+    path("recommendations/", views.RecommendationListView.as_view(), name="recommendation_list"),
+    path("recommendations/new/", views.RecommendationCreateView.as_view(), name="recommendation_create"),
+    path("recommendations/import/", import_views.RecommendationImportView.as_view(), name="recommendation_import"),
+    path(
+        "recommendations/import/confirm/",
+        import_views.RecommendationImportConfirmView.as_view(),
+        name="recommendation_import_confirm",
+    ),
+    path("recommendations/<int:pk>/", views.RecommendationDetailView.as_view(), name="recommendation_detail"),
+    path("recommendations/<int:pk>/edit/", views.RecommendationUpdateView.as_view(), name="recommendation_update"),
+    path("recommendations/<int:pk>/extend/", views.RecommendationExtendView.as_view(), name="recommendation_extend"),
+    path(
+        "recommendations/<int:recommendation_pk>/actions/new/", views.ActionCreateView.as_view(), name="action_create"
+    ),
+    path(
+        "recommendations/<int:recommendation_pk>/challenge/", views.CommentCreateView.as_view(), name="comment_create"
+    ),
+    path("actions/", views.ActionListView.as_view(), name="action_list"),
+    path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
+    path("actions/<int:pk>/edit/", views.ActionUpdateView.as_view(), name="action_update"),
+    path("actions/<int:pk>/progress/", views.ActionProgressView.as_view(), name="action_progress"),
+    path("actions/<int:action_pk>/challenge/", views.CommentCreateView.as_view(), name="comment_create"),
+    path("comments/<int:pk>/answer/", views.CommentAnswerView.as_view(), name="comment_answer"),
+    path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("my-actions/", views.MyActionsView.as_view(), name="my_actions"),
+]

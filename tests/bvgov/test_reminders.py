@@ -1,0 +1,269 @@
+"""Reminder digests: what each owner and each board chair is told, in text and HTML, once a day, after commit."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from bvgov.models import ReminderSent
+from bvgov.reminders import chair_digests, owner_digests
+from bvgov.selectors import board_reviews
+from programmes.choices import BodyKind, MembershipRole
+from recommendations.choices import ActionStatus
+from tests.bvgov.factories import UserFactory
+from tests.programmes.factories import BodyFactory, MembershipFactory, PersonFactory
+from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
+from tests.reviews.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def days(n: int) -> datetime.date:
+    return TODAY + datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def register():
+    """Two reviews, one overseen by an implementation board whose chair is reachable; owners with and without
+    anything due, with and without an email address."""
+    board = BodyFactory(name="Managing Demand Implementation Board", kind=BodyKind.IMPLEMENTATION_BOARD)
+    chair = PersonFactory(name="Deputy Commissioner", email="deputy@met.example.police.uk")
+    MembershipFactory(person=chair, body=board, role=MembershipRole.CHAIR, start_date=days(-400), end_date=None)
+    former_chair = PersonFactory(name="Former Chair", email="former@met.example.police.uk")
+    MembershipFactory(
+        person=former_chair, body=board, role=MembershipRole.CHAIR, start_date=days(-800), end_date=days(-1)
+    )
+
+    review = ReviewFactory(title="Managing Demand", implementation_board=board)
+    rec = RecommendationFactory(
+        source=SourceFactory(review=review, programme=review.programme), review=review, number="4"
+    )
+    other_review = ReviewFactory(title="Call Handling")
+    other_rec = RecommendationFactory(source=SourceFactory(review=other_review, programme=other_review.programme))
+
+    house = PersonFactory(name="Steve House", email="steve.house@met.example.police.uk")
+    late = ActionFactory(recommendation=rec, owner=house, due_date=days(-5), description="Single crewing pilot")
+    soon = ActionFactory(
+        recommendation=other_rec, owner=house, due_date=days(10), description="Demand strategy refresh"
+    )
+    today = ActionFactory(recommendation=rec, owner=house, due_date=days(0), description="Due today")
+    ActionFactory(recommendation=rec, owner=house, due_date=days(15), description="Just outside the fortnight")
+    ActionFactory(recommendation=rec, owner=house, due_date=days(90), description="Far future")
+    ActionFactory(
+        recommendation=rec,
+        owner=house,
+        due_date=days(-20),
+        status=ActionStatus.COMPLETE,
+        completed_on=days(-21),
+        description="Done already",
+    )
+
+    account = UserFactory(username="acc", email="acc.owner@mpa.example.gov.uk")
+    no_own_email = PersonFactory(name="Account Holder", email="", user=account)
+    elsewhere = ActionFactory(
+        recommendation=other_rec, owner=no_own_email, due_date=days(-40), description="Call handling standards"
+    )
+
+    idle = PersonFactory(name="Nothing Due", email="idle@met.example.police.uk")
+    ActionFactory(recommendation=rec, owner=idle, due_date=days(60), description="Next quarter")
+
+    unreachable = PersonFactory(name="No Address", email="")
+    unreachable_action = ActionFactory(
+        recommendation=rec, owner=unreachable, due_date=days(-3), description="Property review"
+    )
+    unowned = ActionFactory(recommendation=rec, owner=None, due_date=days(-60), description="Nobody's action")
+    return {
+        "board": board,
+        "house": house,
+        "late": late,
+        "soon": soon,
+        "today": today,
+        "elsewhere": elsewhere,
+        "unreachable_action": unreachable_action,
+        "unowned": unowned,
+    }
+
+
+def test_each_owner_digest_lists_only_their_overdue_and_fortnight_actions(register):
+    digests = {digest.recipient: digest for digest in owner_digests(today=TODAY)}
+
+    assert set(digests) == {"steve.house@met.example.police.uk", "acc.owner@mpa.example.gov.uk"}
+    house = digests["steve.house@met.example.police.uk"]
+    assert house.name == "Steve House"
+    assert [line.description for line in house.overdue] == ["Single crewing pilot"]
+    assert house.overdue[0].days_overdue == 5
+    assert house.overdue[0].review == "Managing Demand"
+    assert house.overdue[0].recommendation.startswith("Recommendation 4 of ")
+    assert house.overdue[0].url == f"http://127.0.0.1:8000/actions/{register['late'].pk}/"
+    assert [line.description for line in house.due_soon] == ["Due today", "Demand strategy refresh"]
+    assert [line.days_overdue for line in house.due_soon] == [0, 0]
+
+
+def test_an_owner_with_no_address_of_their_own_is_written_to_at_their_account(register, settings):
+    settings.SITE_URL = "https://bvgov.example.gov.uk/"
+
+    (digest,) = [d for d in owner_digests(today=TODAY) if d.name == "Account Holder"]
+
+    assert digest.recipient == "acc.owner@mpa.example.gov.uk"
+    assert [line.days_overdue for line in digest.overdue] == [40]
+    assert digest.overdue[0].url == f"https://bvgov.example.gov.uk/actions/{register['elsewhere'].pk}/"
+
+
+def test_the_chair_hears_of_the_boards_overdue_actions_grouped_by_owner(register):
+    (digest,) = chair_digests(today=TODAY)
+
+    assert digest.recipient == "deputy@met.example.police.uk"
+    assert digest.body_name == "Managing Demand Implementation Board"
+    grouped = {group.owner: [line.description for line in group.actions] for group in digest.owners}
+    # Only the board's review; nothing due later or already done; the unowned action under its own heading, last.
+    assert grouped == {
+        "No Address": ["Property review"],
+        "Steve House": ["Single crewing pilot"],
+        "No owner recorded": ["Nobody's action"],
+    }
+    assert list(grouped)[-1] == "No owner recorded"
+    assert digest.action_count == 3
+
+
+def test_a_whole_programme_board_chair_hears_of_every_reviews_overdue_actions(register):
+    management_board = BodyFactory(name="Management Board", kind=BodyKind.MANAGEMENT_BOARD)
+    MembershipFactory(
+        person=PersonFactory(name="Commissioner", email="commissioner@met.example.police.uk"),
+        body=management_board,
+        role=MembershipRole.CHAIR,
+    )
+
+    digests = {digest.body_name: digest for digest in chair_digests(today=TODAY)}
+
+    assert set(digests) == {"Managing Demand Implementation Board", "Management Board"}
+    assert digests["Management Board"].action_count == 4
+    # The same reviews as the board dashboard's.
+    assert {r.pk for r in board_reviews(management_board)} >= {
+        register["late"].recommendation.review_id,
+        register["elsewhere"].recommendation.review_id,
+    }
+
+
+def test_digests_are_emailed_in_text_and_html_only_when_the_transaction_commits(
+    register, mailoutbox, django_capture_on_commit_callbacks
+):
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("send_reminders", "--date", TODAY.isoformat(), stdout=out)
+        assert mailoutbox == []
+        assert ReminderSent.objects.count() == 3
+
+    assert len(callbacks) == 3
+    assert out.getvalue().strip() == "3 digests sent, 0 skipped (already sent today)"
+    by_recipient = {message.to[0]: message for message in mailoutbox}
+    assert set(by_recipient) == {
+        "steve.house@met.example.police.uk",
+        "acc.owner@mpa.example.gov.uk",
+        "deputy@met.example.police.uk",
+    }
+    owner_mail = by_recipient["steve.house@met.example.police.uk"]
+    assert owner_mail.subject == "Your best value actions: 1 overdue, 2 due soon"
+    assert "Single crewing pilot" in owner_mail.body
+    assert "5 days overdue" in owner_mail.body
+    assert f"/actions/{register['late'].pk}/" in owner_mail.body
+    assert "Far future" not in owner_mail.body
+    assert "Done already" not in owner_mail.body
+    assert "Just outside the fortnight" not in owner_mail.body
+    html, mimetype = owner_mail.alternatives[0]
+    assert mimetype == "text/html"
+    assert "Demand strategy refresh" in html
+    assert f'href="http://127.0.0.1:8000/actions/{register["soon"].pk}/"' in html
+    assert "Far future" not in html
+
+    chair_mail = by_recipient["deputy@met.example.police.uk"]
+    assert chair_mail.subject == "Managing Demand Implementation Board: 3 overdue actions"
+    assert "STEVE HOUSE (1)" in chair_mail.body
+    assert "Nobody's action" in chair_mail.body
+    assert "Call handling standards" not in chair_mail.body
+    chair_html = chair_mail.alternatives[0][0]
+    assert "No owner recorded (1)" in chair_html
+    assert "Steve House (1)" in chair_html
+
+
+def test_nothing_is_sent_until_commit(register, mailoutbox):
+    call_command("send_reminders", stdout=StringIO())
+
+    # The test's transaction never commits, so the queued emails never leave.
+    assert mailoutbox == []
+    assert ReminderSent.objects.filter(date=TODAY).count() == 3
+
+
+def test_a_second_run_on_the_same_day_sends_nothing(register, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=StringIO())
+    assert len(mailoutbox) == 3
+
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        call_command("send_reminders", stdout=StringIO())
+        call_command("send_reminders", stdout=out)
+
+    assert callbacks == []
+    assert len(mailoutbox) == 3
+    assert out.getvalue().strip() == "0 digests sent, 3 skipped (already sent today)"
+    assert ReminderSent.objects.count() == 3
+    rows = set(ReminderSent.objects.values_list("recipient", "kind", "body_id"))
+    assert ("deputy@met.example.police.uk", "chair", register["board"].pk) in rows
+    assert ("steve.house@met.example.police.uk", "owner", None) in rows
+
+
+def test_the_next_day_sends_again(register, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", "--date", TODAY.isoformat(), stdout=StringIO())
+        call_command("send_reminders", "--date", days(1).isoformat(), stdout=StringIO())
+
+    assert len(mailoutbox) == 6
+
+
+def test_nobody_with_nothing_due_gets_an_email(mailoutbox, django_capture_on_commit_callbacks):
+    ActionFactory(owner=PersonFactory(email="idle@met.example.police.uk"), due_date=days(60))
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=out)
+
+    assert mailoutbox == []
+    assert out.getvalue().strip() == "0 digests sent, 0 skipped (already sent today)"
+    assert not ReminderSent.objects.exists()
+
+
+def test_a_bad_date_is_refused():
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--date", "31/12/2003", stdout=StringIO())
+
+
+def _owners_and_a_board(n: int):
+    board = BodyFactory(kind=BodyKind.PROJECT_BOARD)
+    MembershipFactory(body=board, role=MembershipRole.CHAIR)
+    review = ReviewFactory(project_board=board)
+    rec = RecommendationFactory(source=SourceFactory(review=review, programme=review.programme), review=review)
+    for index in range(n):
+        owner = PersonFactory(user=UserFactory(email=f"owner{index}@example.gov.uk"), email="") if index % 2 else None
+        ActionFactory(recommendation=rec, owner=owner, due_date=days(-index - 1))
+        ActionFactory(recommendation=rec, due_date=days(index % 14))
+
+
+# Each reads the actions (with owners, accounts, reports) once; the chairs' digest also reads seats and board links.
+SELECTION_QUERIES = 4
+
+
+def test_selection_costs_the_same_queries_for_few_and_many_actions(django_assert_num_queries):
+    _owners_and_a_board(2)
+    with django_assert_num_queries(SELECTION_QUERIES):
+        owner_digests(today=TODAY)
+        chair_digests(today=TODAY)
+    _owners_and_a_board(30)
+    with django_assert_num_queries(SELECTION_QUERIES):
+        owners = owner_digests(today=TODAY)
+        chairs = chair_digests(today=TODAY)
+    assert len(owners) > 30
+    assert len(chairs) == 2
