@@ -65,6 +65,17 @@ class DecisionAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["body", "meeting"]
     list_select_related = ["body", "subject_type"]
 
+    # A decision enters the register only through decision_record, which checks the order of the chain and carries
+    # the decision out; the admin reads decisions but does not make or alter them.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class OutcomeInline(admin.TabularInline):
     model = StrategicOutcome

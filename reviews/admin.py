@@ -23,6 +23,8 @@ class ReviewAdmin(SimpleHistoryAdmin):
     ]
     list_select_related = ["programme"]
     inlines = [AimInline]
+    # The stage moves only through recorded decisions and the review page's stage form, never a quiet admin edit.
+    readonly_fields = ["stage"]
 
 
 @admin.register(Aim)

@@ -89,3 +89,18 @@ AWAITING_BODY_KINDS: dict[str, tuple[str, ...]] = {
     ReviewStage.APPROVED_BY_AUTHORITY: ("authority", "committee"),
     ReviewStage.COMPLETED: ("programme_board",),
 }
+
+
+# Stages a review enters only through a recorded decision (reviews.workflow.STEPS); the others (reported, closed,
+# withdrawn) are recorded by the programme manager with a reason.
+STAGES_BY_DECISION = frozenset(
+    {
+        ReviewStage.SELECTED,
+        ReviewStage.SCOPING,
+        ReviewStage.IN_REVIEW,
+        ReviewStage.APPROVED_BY_MANAGEMENT_BOARD,
+        ReviewStage.APPROVED_BY_AUTHORITY,
+        ReviewStage.IMPLEMENTING,
+        ReviewStage.COMPLETED,
+    }
+)

@@ -8,6 +8,7 @@ from programmes.editing import ChangeMessageForm
 from programmes.forms import NativeDateInput
 from programmes.models import Body, Person
 
+from .choices import STAGE_TRANSITIONS, STAGES_BY_DECISION, ReviewStage
 from .models import Review
 
 # The fields of the form in the order of its page, grouped under the headings the page shows.
@@ -94,3 +95,18 @@ class ReviewForm(ChangeMessageForm):
     def fieldsets(self):
         """The bound fields under their headings, for the page; the change message comes last, on its own."""
         return [(heading, [self[name] for name in names]) for heading, names in FIELDSETS]
+
+
+class StageChangeForm(forms.Form):
+    """A stage that needs no body's decision: the final report submitted, or the review closed or withdrawn."""
+
+    stage = forms.ChoiceField(label="New stage", choices=())
+    reason = forms.CharField(label="Why", max_length=2000, help_text="Kept in the audit trail.")
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = [
+            (stage, ReviewStage(stage).label)
+            for stage in sorted(STAGE_TRANSITIONS[review.stage], key=list(ReviewStage.values).index)
+            if stage not in STAGES_BY_DECISION
+        ]

@@ -1,6 +1,7 @@
 """Reviews of the programme, their aims, and the inspections and audits made of them."""
 
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -10,6 +11,7 @@ from programmes.models import Body, Decision, Person, Programme
 
 from .choices import (
     STAGE_TRANSITIONS,
+    STAGES_BY_DECISION,
     AuditOpinion,
     Inspectorate,
     ProspectsJudgement,
@@ -99,6 +101,28 @@ class Review(models.Model):
 
     def can_move_to(self, stage: str) -> bool:
         return stage in STAGE_TRANSITIONS[self.stage]
+
+    def clean(self):
+        stored = type(self).objects.filter(pk=self.pk).values_list("stage", flat=True).first() if self.pk else None
+        # A register loaded from past reports records stages as the reports state them (see bvgov.demo.loader);
+        # the decision chain then shows any step that has no recorded decision.
+        if stored is None or stored == self.stage or getattr(self, "_stage_as_reported", False):
+            return
+        if not (stored in STAGE_TRANSITIONS and self.stage in STAGE_TRANSITIONS[stored]):
+            raise ValidationError(
+                {
+                    "stage": f"A review cannot move from {ReviewStage(stored).label.lower()} "
+                    f"to {self.get_stage_display().lower()}."
+                }
+            )
+        # reviews.workflow marks the review with the decision that moves it; no other path may enter these stages.
+        if self.stage in STAGES_BY_DECISION and getattr(self, "_stage_decision", None) is None:
+            raise ValidationError(
+                {
+                    "stage": f"A review becomes {self.get_stage_display().lower()} only through a recorded decision "
+                    "of the body that owns that step."
+                }
+            )
 
 
 class Aim(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reviews/new/", views.ReviewCreateView.as_view(), name="review_create"),
     path("reviews/<int:pk>/", views.ReviewDetailView.as_view(), name="review_detail"),
     path("reviews/<int:pk>/edit/", views.ReviewUpdateView.as_view(), name="review_update"),
+    path("reviews/<int:pk>/stage/", views.ReviewStageView.as_view(), name="review_stage"),
     path("inspections/", views.InspectionListView.as_view(), name="inspection_list"),
     path("inspections/<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
 ]

@@ -1,13 +1,20 @@
 """The review and inspection pages. Thin views over selectors; edits go through the register's history-keeping save."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView
+
 from programmes.editing import RegisterCreateView, RegisterUpdateView
 from programmes.listing import Column
 from programmes.views import Header, RegisterDetailView, RegisterListPage
 
 from . import filters, selectors
 from .choices import AWAITING_DECISION
-from .forms import ReviewForm
+from .forms import ReviewForm, StageChangeForm
 from .models import Inspection, Review
+from .services import review_change_stage
 from .workflow import changed_since_approval, decision_chain
 
 FOUR_CS = ("challenge_evidence", "compare_evidence", "consult_evidence", "compete_evidence")
@@ -129,3 +136,31 @@ class InspectionDetailView(RegisterDetailView):
     model = Inspection
     selector = staticmethod(selectors.inspection_for_detail)
     template_name = "reviews/inspection_detail.html"
+
+
+class ReviewStageView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Record a stage no body decides: the final report submitted, the review closed or withdrawn."""
+
+    permission_required = "reviews.change_review"
+    template_name = "reviews/review_stage.html"
+    form_class = StageChangeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.review = get_object_or_404(Review, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"review": self.review}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(review=self.review, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            review_change_stage(review=self.review, actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        stage = dict(form.fields["stage"].choices)[form.cleaned_data["stage"]]
+        messages.success(self.request, f"The review is now {stage.lower()}.")
+        return redirect(self.review.get_absolute_url())

@@ -194,6 +194,7 @@ class ReviewDecisionRules:
         if review.stage != step.from_stage:
             return
         review.stage = step.to_stage
+        review._stage_decision = decision
         minute = f", minute {decision.minute_reference}" if decision.minute_reference else ""
         save_with_history(review, actor=actor, reason=f"{step.label} ({decision.body}{minute}). {reason}".strip())
 

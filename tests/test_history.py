@@ -101,8 +101,8 @@ def test_a_history_row_can_be_dated_when_the_change_really_happened(manager_user
     save_with_history(review, actor=manager_user, reason="Loaded from the 2003 report", when=approved)
     assert review.history.get().history_date == approved
 
-    review.stage = ReviewStage.SELECTED
-    save_with_history(review, actor=manager_user, reason="Selected for the programme")
+    review.stage = ReviewStage.WITHDRAWN
+    save_with_history(review, actor=manager_user, reason="Withdrawn from the programme")
 
     latest = review.history.first()
     assert latest.history_date > timezone.now() - datetime.timedelta(minutes=5)

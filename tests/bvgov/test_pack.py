@@ -84,7 +84,9 @@ def history(manager_user):
     first.implementation_status = ImplementationStatus.IMPLEMENTED
     first.implemented_on = days(-40)
     recorded(first, when=moment(days(-40)), reason="Implemented")
+    # As the loader records a past register: the stage as the papers state it, without the decision (see Review.clean).
     consultation.stage = ReviewStage.APPROVED_BY_MANAGEMENT_BOARD
+    consultation._stage_as_reported = True
     recorded(consultation, when=moment(days(-20)), reason="Management board approved the final report")
     return {"demand": demand, "consultation": consultation, "first": first}
 

@@ -12,6 +12,7 @@ from programmes.models import Decision
 from programmes.services import decision_record
 from reviews.choices import ReviewStage
 from reviews.models import Review
+from reviews.services import review_change_stage
 from reviews.workflow import changed_since_approval, decision_chain
 from tests.programmes.factories import BodyFactory, DecisionFactory
 from tests.recommendations.factories import RecommendationFactory, SourceFactory
@@ -218,3 +219,51 @@ def test_nothing_can_be_approved_for_a_withdrawn_review(bodies, manager_user):
 
     with pytest.raises(ValidationError, match="withdrawn"):
         record(review, bodies["mb"], DecisionKind.APPROVE_FINAL_REPORT, actor=manager_user)
+
+
+def test_no_path_but_a_decision_can_move_a_review_into_an_approved_stage(manager_user):
+    review = ReviewFactory(stage=ReviewStage.REPORTED)
+    review.stage = ReviewStage.APPROVED_BY_MANAGEMENT_BOARD
+
+    with pytest.raises(ValidationError, match="only through a recorded decision"):
+        save_with_history(review, actor=manager_user, reason="Edited by hand")
+
+    review.refresh_from_db()
+    assert review.stage == ReviewStage.REPORTED
+
+
+def test_a_review_cannot_jump_stages_or_go_back(manager_user):
+    review = ReviewFactory(stage=ReviewStage.IN_REVIEW)
+    review.stage = ReviewStage.PROPOSED
+
+    with pytest.raises(ValidationError, match="cannot move from in review to proposed"):
+        save_with_history(review, actor=manager_user, reason="Back to the start")
+
+
+def test_reported_closed_and_withdrawn_are_recorded_with_a_reason(manager_user):
+    review = ReviewFactory(stage=ReviewStage.IN_REVIEW)
+
+    review_change_stage(review=review, actor=manager_user, stage=ReviewStage.REPORTED, reason="Final report submitted")
+
+    review.refresh_from_db()
+    assert review.stage == ReviewStage.REPORTED
+    assert review.history.first().history_change_reason == "Final report submitted"
+    with pytest.raises(ValidationError, match="Say why"):
+        review_change_stage(review=review, actor=manager_user, stage=ReviewStage.WITHDRAWN, reason=" ")
+
+
+def test_the_manager_records_a_submitted_report_from_the_review_page(manager_client, manager_user, member_client):
+    review = ReviewFactory(stage=ReviewStage.IN_REVIEW)
+    url = f"/reviews/{review.pk}/stage/"
+
+    assert member_client.post(url, {"stage": "reported", "reason": "x"}).status_code == 403
+    form = manager_client.get(url).context["form"]
+    assert [value for value, _ in form.fields["stage"].choices] == ["reported", "withdrawn"]
+    refused = manager_client.post(url, {"stage": "approved_mb", "reason": "Approved"})
+    response = manager_client.post(url, {"stage": "reported", "reason": "Final report submitted to the board"})
+
+    assert refused.status_code == 200 and "stage" in refused.context["form"].errors
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.stage == ReviewStage.REPORTED
+    assert review.history.first().history_user == manager_user
