@@ -56,6 +56,10 @@ class Source(models.Model):
         return self.review_id
 
 
+# Once a body has accepted a recommendation, its original target date is the one it is held to.
+DECISION_STATUSES_COMMITTED = (DecisionStatus.ACCEPTED, DecisionStatus.PARTLY_ACCEPTED)
+
+
 class Recommendation(models.Model):
     """A recommendation of a report, the response to it, who is accountable, by when, and how far it has got."""
 
@@ -172,10 +176,25 @@ class Recommendation(models.Model):
         if self.source_id and self.review_id is None and self.source.review_id:
             self.review_id = self.source.review_id
         stored = (
-            type(self).objects.filter(pk=self.pk).values("revised_target_date", "implementation_status").first()
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values("original_target_date", "revised_target_date", "implementation_status", "decision_status")
+            .first()
             if self.pk
             else None
         )
+        if (
+            stored
+            and stored["decision_status"] in DECISION_STATUSES_COMMITTED
+            and stored["original_target_date"] is not None
+            and self.original_target_date != stored["original_target_date"]
+        ):
+            raise ValidationError(
+                {
+                    "original_target_date": "The original target date of an accepted recommendation is kept: "
+                    "record an extension if the date has moved."
+                }
+            )
         # A slipped date is authorised by a body, never edited quietly: recommendations.workflow sets this marker
         # when an approved extension decision carries the new date.
         previous_revision = stored["revised_target_date"] if stored else None

@@ -152,7 +152,9 @@ class TestTargetDates:
 
     @pytest.mark.parametrize("date_field", ["original_target_date", "revised_target_date"])
     def test_an_ongoing_recommendation_has_no_target_date(self, date_field):
-        recommendation = RecommendationFactory(original_target_date=timezone.localdate())
+        recommendation = RecommendationFactory(
+            original_target_date=timezone.localdate(), decision_status=DecisionStatus.PROPOSED
+        )
         recommendation.target_ongoing = True
         setattr(recommendation, date_field, timezone.localdate() + 30 * DAY)
         recommendation._extension_decision = EXTENSION_AUTHORISED

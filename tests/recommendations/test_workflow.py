@@ -79,3 +79,20 @@ def test_an_ongoing_recommendation_cannot_be_extended(manager_user):
             actor=manager_user,
             effect={"revised_target_date": datetime.date(2004, 6, 30)},
         )
+
+
+def test_the_original_target_of_an_accepted_recommendation_is_kept(manager_user):
+    rec = RecommendationFactory(original_target_date=datetime.date(2003, 12, 31))
+    rec.original_target_date = datetime.date(2004, 6, 30)
+
+    with pytest.raises(ValidationError, match="original target date of an accepted recommendation is kept"):
+        rec.full_clean()
+
+
+def test_a_proposed_recommendations_target_may_still_be_corrected(manager_user):
+    rec = RecommendationFactory(
+        original_target_date=datetime.date(2003, 12, 31), decision_status=DecisionStatus.PROPOSED
+    )
+    rec.original_target_date = datetime.date(2004, 6, 30)
+
+    rec.full_clean()
