@@ -21,11 +21,11 @@ from reviews.choices import ReviewStage
 from .selectors import (
     CommitteeDashboard,
     ProgressRow,
-    _gap_row,
-    _progress_rows,
-    _totals,
     committee_dashboard,
+    gap_row,
+    progress_rows,
     register_at,
+    totals_of,
 )
 
 PACK_INTERVAL_MONTHS = 6
@@ -209,14 +209,14 @@ def committee_pack(*, as_at: datetime.date, previous: datetime.date, report_numb
             continue
         funding_total += rec["funding_amount"] or 0
         unfunded += rec["funding_amount"] is None and not rec["funding_source"]
-        gap = _gap_row(dict(rec))
+        gap = gap_row(dict(rec))
         section = sections.get(_key(rec["review_id"], rec["source_id"]))
         if gap["missing"] and section is not None and gaps_listed < PACK_LIST_LIMIT:
             section.gaps.append(gap)
             gaps_listed += 1
 
     before = register_at(previous)
-    before_reviews, before_sources = _progress_rows(before)
+    before_reviews, before_sources = progress_rows(before)
     stage_labels = dict(ReviewStage.choices)
     stages_then = {row.review_id: row.stage for row in before_reviews}
     stage_changes = [
@@ -253,7 +253,7 @@ def committee_pack(*, as_at: datetime.date, previous: datetime.date, report_numb
         unfunded_count=unfunded,
         gaps_count=dashboard.gaps_count,
         gaps_listed=gaps_listed,
-        previous_totals=_totals(before_reviews + before_sources),
+        previous_totals=totals_of(before_reviews + before_sources),
         stage_changes=stage_changes,
         status_changes=status_changes,
         new_recommendations=sum(1 for rec in recommendations if rec["id"] not in statuses_then),

@@ -131,7 +131,7 @@ class CommitteeDashboard:
     trend: list
 
 
-def _progress_rows(register: Register) -> tuple[list[ProgressRow], list[ProgressRow]]:
+def progress_rows(register: Register) -> tuple[list[ProgressRow], list[ProgressRow]]:
     """Rows per review, and per report whose recommendations belong to no review, with their counts.
 
     Three grouped queries, whatever the size of the register: reviews, recommendation counts, action counts.
@@ -195,7 +195,7 @@ def _progress_rows(register: Register) -> tuple[list[ProgressRow], list[Progress
     return list(reviews.values()), sorted(sources.values(), key=lambda row: row.title)
 
 
-def _totals(rows: list[ProgressRow]) -> dict:
+def totals_of(rows: list[ProgressRow]) -> dict:
     return {
         "total": sum(row.total for row in rows),
         "accepted": sum(row.accepted for row in rows),
@@ -234,7 +234,7 @@ def _trend(register: Register) -> list[dict]:
     return points
 
 
-def _gap_row(rec: dict) -> dict:
+def gap_row(rec: dict) -> dict:
     rec["missing"] = [
         label
         for label, missing in (
@@ -251,12 +251,12 @@ def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashb
     """The committee's view. Lists are read as values() with their joins, which work the same on live and on
     historical ('as at') rows, so the page costs the same queries either way."""
     register = register_at(as_at)
-    reviews, other_sources = _progress_rows(register)
+    reviews, other_sources = progress_rows(register)
     gaps_qs = register.recommendations.filter(outstanding_recommendation_q()).filter(
         no_owner_q() | no_target_q() | no_funding_q()
     )
     gaps = [
-        _gap_row(rec)
+        gap_row(rec)
         for rec in gaps_qs.order_by("source__title", "id").values(
             "id",
             "number",
@@ -285,7 +285,7 @@ def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashb
         register=register,
         reviews=reviews,
         other_sources=other_sources,
-        totals=_totals(reviews + other_sources),
+        totals=totals_of(reviews + other_sources),
         gaps=gaps,
         gaps_count=gaps_qs.count(),
         awaiting=[row for row in reviews if row.awaiting],
