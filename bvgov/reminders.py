@@ -35,7 +35,7 @@ NO_OWNER = "No owner recorded"
 
 def site_url(path: str) -> str:
     """An absolute address on the site, for links in emails (which have no request to build them from)."""
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return settings.SITE_URL.rstrip("/") + path
 
 
 def person_email(person) -> str:
