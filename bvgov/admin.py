@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CalendarFeed, ReminderSent, User
+from .auth_views import AdminSignInForm
+from .models import CalendarFeed, ReminderSent, SignInEvent, User
 
 
 @admin.register(User)
@@ -31,4 +32,28 @@ class CalendarFeedAdmin(SimpleHistoryAdmin):
     readonly_fields = ["user", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+# The admin's sign-in form refuses attempts after repeated failures, as the service's own does.
+admin.site.login_form = AdminSignInForm
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(SimpleHistoryAdmin):
+    """Sign-ins are a record: administrators can read them, never add, change or delete one."""
+
+    list_display = ["at", "kind", "username", "user", "ip_address"]
+    list_filter = ["kind", "at"]
+    search_fields = ["username", "ip_address", "user__username"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_migrate
 
 
@@ -8,7 +9,11 @@ class BvgovConfig(AppConfig):
 
     def ready(self):
         from .roles import sync_roles
+        from .security import on_sign_in_failed, on_signed_in, on_signed_out
 
         # No sender: each app's permissions are created on its own post_migrate, so the roles are synced after each
         # app's, and the last run sees every permission.
         post_migrate.connect(sync_roles, dispatch_uid="bvgov_sync_roles")
+        user_logged_in.connect(on_signed_in, dispatch_uid="bvgov_signed_in")
+        user_logged_out.connect(on_signed_out, dispatch_uid="bvgov_signed_out")
+        user_login_failed.connect(on_sign_in_failed, dispatch_uid="bvgov_sign_in_failed")

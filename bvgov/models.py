@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -78,3 +79,47 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SignInEvent(models.Model):
+    """A sign-in, sign-out, failed sign-in or refused sign-in, with who, from where and when."""
+
+    # Written by bvgov.security from Django's sign-in signals and the sign-in form. Rows are only ever added: the
+    # sign-in form counts recent failures here to refuse further attempts.
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGNED_OUT = "signed_out", "Signed out"
+        FAILED = "failed", "Failed sign-in"
+        LOCKED_OUT = "locked_out", "Refused after too many failed sign-ins"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    username = models.CharField("username as typed", max_length=150, blank=True)
+    # PROTECT: a person who has ever signed in is deactivated, never deleted, so their sign-ins stay attributable.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="sign_in_events"
+    )
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "sign-in event"
+        indexes = [
+            models.Index(Upper("username"), "kind", "at", name="sign_in_username_idx"),
+            models.Index(fields=["ip_address", "kind", "at"], name="sign_in_ip_idx"),
+            models.Index(fields=["user", "at"], name="sign_in_user_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.username or 'unknown'}, {timezone.localtime(self.at):%d %B %Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Sign-in events are only ever added, never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Sign-in events are never deleted.")

@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
-from . import paper_views, views
+from . import audit_integrity, paper_views, views
+from .auth_views import SignInView
 
 urlpatterns = [
     path("", views.CommitteeDashboardView.as_view(), name="dashboard"),
     path("boards/", views.BoardDashboardView.as_view(), name="board_dashboard"),
     path("audit/", views.AuditTrailView.as_view(), name="audit_trail"),
+    path("audit/integrity/", audit_integrity.AuditIntegrityView.as_view(), name="audit_integrity"),
     path("audit/decisions/", views.DecisionChainsView.as_view(), name="decision_chains"),
     path("gaps/", views.GapsView.as_view(), name="gaps"),
     path("outcomes/", views.OutcomesView.as_view(), name="outcomes"),
@@ -28,10 +30,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

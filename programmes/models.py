@@ -425,8 +425,19 @@ class AuditEntry(models.Model):
     Each entry mirrors one simple-history record (written in the same transaction by programmes.audit) so
     that the inspector's trail across every register table is one indexed table, filterable by object, user,
     date and review, instead of a union over every history table. It is the audit log itself, so it carries
-    no history of its own: entries are only ever added.
+    no history of its own: entries are only ever added (database triggers refuse UPDATE and DELETE).
+
+    The entries form a hash chain in `sequence` order: each `entry_hash` is the SHA-256 of the previous entry's
+    hash and of the entry's content, including every column of its history row as it was written, so a changed,
+    removed or re-ordered entry, or a history row edited behind the application's back, breaks the chain
+    (see programmes.audit.verify_chain). `hashed_fields` names the history columns that were sealed, so a column
+    added to a register table later does not change what older entries hash to.
     """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
+    hashed_fields = models.JSONField(default=list, blank=True)
 
     history_date = models.DateTimeField(db_index=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")

@@ -3,6 +3,8 @@
 from django import forms, template
 from django.core.paginator import Page
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -177,3 +179,46 @@ def service_navigation(context):
             current = None
         items.append({"label": label, "href": href, "current": current})
     return {"items": items}
+
+
+BULLET_MARKS = ("- ", "• ", "* ", "– ")
+
+
+@register.filter
+def govuk_paragraphs(text):
+    """Plain text as GOV.UK body text: a run of lines that start with "- " (or "• ", "* ", "– ") becomes a bulleted
+    list, as inspection reports set out their findings; other lines keep their line breaks, a blank line between
+    paragraphs."""
+    if not text:
+        return ""
+    blocks = []
+    lines = []
+    bullets = []
+
+    def close_paragraph():
+        if lines:
+            text = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
+            blocks.append(format_html('<p class="govuk-body">{}</p>', text))
+            lines.clear()
+
+    def close_list():
+        if bullets:
+            items = format_html_join("", "<li>{}</li>", ((item,) for item in bullets))
+            blocks.append(format_html('<ul class="govuk-list govuk-list--bullet">{}</ul>', items))
+            bullets.clear()
+
+    for line in str(text).splitlines():
+        line = line.strip()
+        mark = next((mark for mark in BULLET_MARKS if line.startswith(mark)), None)
+        if not line:
+            close_paragraph()
+            close_list()
+        elif mark:
+            close_paragraph()
+            bullets.append(line[len(mark) :].strip())
+        else:
+            close_list()
+            lines.append(line)
+    close_paragraph()
+    close_list()
+    return mark_safe("".join(str(block) for block in blocks))

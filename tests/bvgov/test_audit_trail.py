@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from programmes.history import save_with_history
 from programmes.models import AuditEntry
 from recommendations.choices import ActionStatus
 from recommendations.models import Action
@@ -145,3 +146,29 @@ def test_the_trail_pages_cost_the_same_queries_for_2_and_50_changes(
 
 # Session, user, the page of entries with users and kinds, and the filter form's choices (kinds, users, reviews).
 TRAIL_QUERIES = 6
+
+
+def test_one_records_history_costs_the_same_queries_for_2_and_50_versions(
+    inspector_client, manager_user, django_assert_num_queries
+):
+    action = ActionFactory()
+    url = f"/history/recommendations/action/{action.pk}/"
+
+    def versions(n):
+        for index in range(n):
+            action.description = f"Version {index} of the single crewing framework"
+            save_with_history(action, actor=manager_user, reason=f"Redrafted ({index})")
+
+    versions(1)
+    inspector_client.get(url)
+    with django_assert_num_queries(HISTORY_QUERIES) as small:
+        inspector_client.get(url)
+    versions(49)
+    with django_assert_num_queries(HISTORY_QUERIES) as large:
+        response = inspector_client.get(url)
+    assert len(response.context["page"].object_list) == 51
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+# Session, user, the page of entries, the record itself.
+HISTORY_QUERIES = 4

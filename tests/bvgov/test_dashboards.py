@@ -8,9 +8,7 @@ from django.utils import timezone
 from programmes.choices import BodyKind
 from programmes.history import save_with_history
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus
-from recommendations.models import Action, Recommendation
 from reviews.choices import ReviewStage
-from reviews.models import Review
 from tests.programmes.factories import BodyFactory, MeetingFactory, PersonFactory, ProgrammeFactory
 from tests.recommendations.factories import (
     ActionFactory,
@@ -175,17 +173,22 @@ def test_trend_counts_implemented_recommendations_by_quarter(member_client):
 
 
 def _register_of_size(n: int):
+    # Reviews, recommendations and actions are recorded a week back, so that the register 'as at' yesterday holds
+    # the same rows. (History rows cannot be re-dated afterwards: the history tables refuse updates.)
+    week_ago = moment(days(-7))
     programme = ProgrammeFactory()
     for index in range(n):
-        review = ReviewFactory(
+        review = ReviewFactory.build(
             programme=programme, stage=ReviewStage.REPORTED if index % 2 else ReviewStage.IMPLEMENTING
         )
+        save_with_history(review, actor=None, when=week_ago)
         source = SourceFactory(review=review, programme=programme)
-        rec = RecommendationFactory(source=source, review=review, owner=None if index % 3 == 0 else PersonFactory())
-        ActionFactory(recommendation=rec, due_date=days(-100 - index))
-    # Date every history row a week back, so that the register 'as at' yesterday holds the same rows.
-    for model in (Review, Recommendation, Action):
-        model.history.model.objects.update(history_date=moment(days(-7)))
+        rec = RecommendationFactory.build(
+            source=source, review=review, owner=None if index % 3 == 0 else PersonFactory()
+        )
+        save_with_history(rec, actor=None, when=week_ago)
+        action = ActionFactory.build(recommendation=rec, owner=PersonFactory(), due_date=days(-100 - index))
+        save_with_history(action, actor=None, when=week_ago)
 
 
 # Session, user, reviews, recommendation counts, action counts, gaps (+count), long overdue (+count), trend.
@@ -288,3 +291,34 @@ def test_two_history_rows_written_in_the_same_instant_count_once_as_at(member_cl
 
     assert row.total == 1
     assert row.by_decision == {rec.decision_status: 1}
+
+
+def test_the_board_dashboard_costs_the_same_queries_for_2_and_50_actions(
+    member_client, manager_user, django_assert_num_queries
+):
+    board = BodyFactory(name="Managing Demand Implementation Project Board", kind=BodyKind.IMPLEMENTATION_BOARD)
+    MeetingFactory(body=board, date=days(-30))
+    review = ReviewFactory(implementation_board=board, stage=ReviewStage.IMPLEMENTING)
+    source = SourceFactory(review=review)
+
+    def actions(n):
+        for index in range(n):
+            rec = RecommendationFactory(review=review, source=source, decision_status=DecisionStatus.PROPOSED)
+            action = ActionFactory(recommendation=rec, due_date=days(-index - 1), owner=PersonFactory())
+            action.status = ActionStatus.IN_PROGRESS
+            save_with_history(action, actor=manager_user, reason="Started")
+
+    actions(2)
+    member_client.get("/boards/", {"body": board.pk})
+    with django_assert_num_queries(BOARD_QUERIES) as small:
+        member_client.get("/boards/", {"body": board.pk})
+    actions(48)
+    with django_assert_num_queries(BOARD_QUERIES) as large:
+        response = member_client.get("/boards/", {"body": board.pk})
+    assert response.context["dashboard"].actions_count == 50
+    assert len(small.captured_queries) == len(large.captured_queries)
+
+
+# Session, user, the board, its choices, reviews, actions (+count), recommendations waiting, last meeting,
+# changes since (+count).
+BOARD_QUERIES = 11

@@ -9,9 +9,7 @@ from django.utils import timezone
 from bvgov.pack import months_before
 from programmes.history import save_with_history
 from recommendations.choices import ImplementationStatus
-from recommendations.models import Action, Recommendation
 from reviews.choices import ReviewStage
-from reviews.models import Review
 from tests.programmes.factories import PersonFactory, ProgrammeFactory
 from tests.recommendations.factories import (
     ActionFactory,
@@ -248,17 +246,22 @@ def test_without_a_programme_manager_the_paper_is_by_the_programme_manager(membe
 
 
 def _register_of_size(n: int):
+    # Reviews, recommendations and actions are recorded a week back, so that the register 'as at' yesterday holds
+    # the same rows. (History rows cannot be re-dated afterwards: the history tables refuse updates.)
+    week_ago = moment(days(-7))
     programme = ProgrammeFactory()
     for index in range(n):
-        review = ReviewFactory(
+        review = ReviewFactory.build(
             programme=programme, stage=ReviewStage.REPORTED if index % 2 else ReviewStage.IMPLEMENTING
         )
+        save_with_history(review, actor=None, when=week_ago)
         source = SourceFactory(review=review, programme=programme)
-        rec = RecommendationFactory(source=source, review=review, owner=None if index % 3 == 0 else PersonFactory())
-        ActionFactory(recommendation=rec, due_date=days(-100 - index))
-    # Date every history row a week back, so that the register 'as at' yesterday holds the same rows.
-    for model in (Review, Recommendation, Action):
-        model.history.model.objects.update(history_date=moment(days(-7)))
+        rec = RecommendationFactory.build(
+            source=source, review=review, owner=None if index % 3 == 0 else PersonFactory()
+        )
+        save_with_history(rec, actor=None, when=week_ago)
+        action = ActionFactory.build(recommendation=rec, owner=PersonFactory(), due_date=days(-100 - index))
+        save_with_history(action, actor=None, when=week_ago)
 
 
 # Session, user; the dashboard's 8 (reviews, recommendation and action counts, gaps and their count, long overdue

@@ -1,0 +1,47 @@
+"""Signing out a person who has left their session idle."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
+from django.urls import reverse
+
+from .security import LAST_ACTIVITY_KEY
+
+# The session is written at most once a minute for activity alone, not on every request.
+ACTIVITY_RESOLUTION = 60
+
+
+class IdleTimeoutMiddleware:
+    """Signs out a person whose last request was more than SESSION_IDLE_TIMEOUT seconds ago.
+
+    Signing in sets the last-activity time (bvgov.security.on_signed_in); a signed-in session without one, made
+    before this middleware was added, counts as active from now.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            last_activity = request.session.get(LAST_ACTIVITY_KEY)
+            if last_activity is not None and now - last_activity > settings.SESSION_IDLE_TIMEOUT:
+                return self.sign_out(request)
+            if last_activity is None or now - last_activity >= ACTIVITY_RESOLUTION:
+                request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+    def sign_out(self, request):
+        logout(request)
+        minutes = settings.SESSION_IDLE_TIMEOUT // 60
+        messages.info(request, f"You were signed out after {minutes} minutes without activity.")
+        if request.headers.get("HX-Request"):
+            # A redirect would be followed by htmx and the sign-in page swapped into part of the page.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+            return response
+        return redirect_to_login(request.get_full_path())
