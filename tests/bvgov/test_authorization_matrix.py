@@ -1,0 +1,237 @@
+"""Every URL × every role × GET and POST, with the status each role must get.
+
+The table is built from the URL resolver, so a new URL without an entry here fails the suite: whoever adds a page
+decides, in this file, who may read it and who may write through it.
+"""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from programmes.choices import BodyKind
+from recommendations.models import Action
+from tests.programmes.factories import (
+    BodyFactory,
+    DecisionFactory,
+    IndicatorFactory,
+    MeetingFactory,
+    ProgrammeFactory,
+    RiskFactory,
+)
+from tests.recommendations.factories import (
+    ActionFactory,
+    CommentFactory,
+    EvidenceFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
+from tests.reviews.factories import InspectionFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "member", "manager", "owner", "inspector")
+
+# Status by role, for GET and for POST with an empty form (refused with the form's errors: 400, or 200 where the
+# page re-renders the form). "login" means a redirect to the sign-in page.
+READ = {
+    "GET": dict.fromkeys(ROLES[1:], 200) | {"anonymous": "login"},
+    "POST": dict.fromkeys(ROLES[1:], 405) | {"anonymous": "login"},
+}
+
+
+def manager_only(get_ok=200, post_ok=200):
+    return {
+        "GET": {"anonymous": "login", "member": 403, "manager": get_ok, "owner": 403, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": post_ok, "owner": 403, "inspector": 403},
+    }
+
+
+EXPECTED = {
+    "dashboard": READ,
+    "board_dashboard": READ,
+    "audit_trail": READ,
+    "audit_integrity": READ,
+    "decision_chains": READ,
+    "gaps": READ,
+    "outcomes": READ,
+    "help": READ,
+    "committee_pack": READ,
+    "object_history": READ,
+    "calendar": {
+        "GET": dict.fromkeys(ROLES[1:], 200) | {"anonymous": "login"},
+        "POST": dict.fromkeys(ROLES[1:], 200) | {"anonymous": "login"},
+    },
+    "calendar_revoke": {
+        "GET": dict.fromkeys(ROLES[1:], 405) | {"anonymous": "login"},
+        "POST": dict.fromkeys(ROLES[1:], 302) | {"anonymous": "login"},
+    },
+    # The token is the credential: an unknown one is not found, for anyone.
+    "calendar_ics": {"GET": dict.fromkeys(ROLES, 404), "POST": dict.fromkeys(ROLES, 405)},
+    "programmes:programme_list": READ,
+    "programmes:programme_detail": READ,
+    "programmes:body_list": READ,
+    "programmes:body_detail": READ,
+    "programmes:meeting_list": READ,
+    "programmes:meeting_detail": READ,
+    "programmes:decision_list": READ,
+    "programmes:decision_detail": READ,
+    "programmes:decision_create": manager_only(),
+    "programmes:indicator_list": READ,
+    "programmes:indicator_detail": READ,
+    "programmes:risk_list": READ,
+    "programmes:risk_detail": READ,
+    "reviews:review_list": READ,
+    "reviews:review_detail": READ,
+    "reviews:review_create": manager_only(),
+    "reviews:review_update": manager_only(),
+    "reviews:review_stage": manager_only(),
+    "reviews:inspection_list": READ,
+    "reviews:inspection_detail": READ,
+    "recommendations:recommendation_list": READ,
+    "recommendations:recommendation_detail": READ,
+    "recommendations:recommendation_create": manager_only(),
+    "recommendations:recommendation_update": manager_only(),
+    "recommendations:recommendation_extend": manager_only(),
+    "recommendations:recommendation_import": manager_only(post_ok=400),
+    "recommendations:recommendation_import_confirm": manager_only(get_ok=302, post_ok=302),
+    "recommendations:action_create": manager_only(),
+    "recommendations:action_list": READ,
+    "recommendations:action_detail": READ,
+    "recommendations:action_update": manager_only(),
+    # The owner's own action; the manager may update any. An empty update is refused with the form's errors.
+    "recommendations:action_progress": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 400, "owner": 400, "inspector": 403},
+    },
+    # Members challenge; owners and the manager answer; inspectors write nothing.
+    "recommendations:comment_create": {
+        "GET": {"anonymous": "login", "member": 200, "manager": 200, "owner": 403, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 400, "manager": 400, "owner": 403, "inspector": 403},
+    },
+    "recommendations:comment_answer": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 400, "owner": 400, "inspector": 403},
+    },
+    "recommendations:evidence_download": {
+        "GET": dict.fromkeys(ROLES[1:], 200) | {"anonymous": "login"},
+        "POST": dict.fromkeys(ROLES[1:], 405) | {"anonymous": "login"},
+    },
+    "recommendations:my_actions": READ,
+    "login": {
+        "GET": {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302),
+        "POST": {"anonymous": 200} | dict.fromkeys(ROLES[1:], 302),
+    },
+    "logout": {"GET": dict.fromkeys(ROLES, 405), "POST": dict.fromkeys(ROLES, 302)},
+}
+
+
+def url_names() -> list[str]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace != "admin":
+                    yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern):
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    assert sorted(EXPECTED) == url_names()
+
+
+@pytest.fixture
+def register(owner_user):
+    programme = ProgrammeFactory()
+    review = ReviewFactory(programme=programme)
+    source = SourceFactory(review=review, programme=programme)
+    recommendation = RecommendationFactory(source=source, review=review)
+    action = ActionFactory(recommendation=recommendation, owner=owner_user.person)
+    update = ProgressUpdateFactory(action=action, author=owner_user.person)
+    board = BodyFactory(kind=BodyKind.PROGRAMME_BOARD)
+    return {
+        "programme": programme,
+        "review": review,
+        "recommendation": recommendation,
+        "action": action,
+        "comment": CommentFactory(recommendation=recommendation, addressed_to=owner_user.person),
+        "evidence": EvidenceFactory(update=update),
+        "decision": DecisionFactory(subject=review),
+        "body": board,
+        "meeting": MeetingFactory(body=board),
+        "indicator": IndicatorFactory(programme=programme),
+        "risk": RiskFactory(programme=programme),
+        "inspection": InspectionFactory(review=review),
+    }
+
+
+def url_for(name: str, objects: dict) -> str:
+    model_of = {
+        "programme": "programme",
+        "body": "body",
+        "meeting": "meeting",
+        "decision": "decision",
+        "indicator": "indicator",
+        "risk": "risk",
+        "review": "review",
+        "inspection": "inspection",
+        "recommendation": "recommendation",
+        "action": "action",
+        "comment": "comment",
+        "evidence": "evidence",
+    }
+    short = name.split(":")[-1]
+    special = {
+        "object_history": lambda: reverse(name, args=["recommendations", "action", objects["action"].pk]),
+        "calendar_ics": lambda: reverse(name, args=["x" * 43]),
+        "action_create": lambda: reverse(name, kwargs={"recommendation_pk": objects["recommendation"].pk}),
+        "comment_create": lambda: reverse(name, kwargs={"recommendation_pk": objects["recommendation"].pk}),
+        "decision_create": lambda: reverse(name) + f"?subject=reviews.review.{objects['review'].pk}",
+        "recommendation_extend": lambda: reverse(name, args=[objects["recommendation"].pk]),
+        "review_stage": lambda: reverse(name, args=[objects["review"].pk]),
+        "action_progress": lambda: reverse(name, args=[objects["action"].pk]),
+    }
+    if short in special:
+        return special[short]()
+    for key, model in model_of.items():
+        if short.startswith(f"{model}_") and short.split("_", 1)[1] in {"detail", "update", "answer", "download"}:
+            return reverse(name, args=[objects[key].pk])
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_role_gets_the_status_the_matrix_gives(
+    name, register, member_user, manager_user, owner_user, inspector_user
+):
+    users = {"member": member_user, "manager": manager_user, "owner": owner_user, "inspector": inspector_user}
+    url = url_for(name, register)
+    ContentType.objects.clear_cache()
+    for role in ROLES:
+        for method in ("GET", "POST"):
+            client = Client()
+            if role != "anonymous":
+                client.force_login(users[role])
+            response = getattr(client, method.lower())(url)
+            expected = EXPECTED[name][method][role]
+            if expected == "login":
+                assert response.status_code == 302 and "/accounts/login/" in response["Location"], (role, method)
+            else:
+                assert response.status_code == expected, (role, method, response.status_code)
+
+
+def test_owner_a_cannot_update_owner_bs_action_by_changing_the_id(owner_user, register):
+    someone_else = ActionFactory(description="Another owner's action")
+    client = Client()
+    client.force_login(owner_user)
+
+    response = client.post(
+        reverse("recommendations:action_progress", args=[someone_else.pk]),
+        {f"action-{someone_else.pk}-status": "complete", f"action-{someone_else.pk}-reason": "Done, honestly"},
+    )
+
+    assert response.status_code == 403
+    someone_else.refresh_from_db()
+    assert someone_else.status == Action._meta.get_field("status").default
