@@ -1,20 +1,18 @@
 """The governance pages as a member and a programme manager use them: lists, filters, sorting, exports, detail pages,
 recording a decision, and a bounded number of queries on every page."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from programmes.choices import BodyKind, DecisionKind, DecisionOutcome, MembershipRole, RiskStatus
 from programmes.models import Decision
 from reviews.choices import ReviewStage
+from tests.pages import assert_same_query_count, csv_rows, text_of, xlsx_rows
 from tests.programmes.factories import (
     BodyFactory,
     DecisionFactory,
@@ -39,32 +37,6 @@ TODAY = timezone.localdate()
 
 def days_ago(days: int) -> datetime.date:
     return TODAY - datetime.timedelta(days=days)
-
-
-def text_of(response) -> str:
-    return response.content.decode()
-
-
-def csv_rows(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(content)))
-
-
-def xlsx_rows(response) -> list[tuple]:
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def assert_same_query_count(client, url, *, grow, expected, django_assert_num_queries):
-    """The page costs `expected` queries before and after `grow()` adds rows: no query per row."""
-    assert client.get(url).status_code == 200  # warms the content-type cache, as any running server has
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with django_assert_num_queries(expected):
-        response = client.get(url)
-    assert response.status_code == 200
-    return response
 
 
 # Every page needs a signed-in user --------------------------------------------------------------------------

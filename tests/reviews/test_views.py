@@ -1,20 +1,18 @@
 """The review and inspection pages as members and the programme manager use them: the list with its filters, sorting
 and exports, a review's page, adding and editing a review, inspections, and a bounded number of queries."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from programmes.choices import BodyKind, DecisionKind
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus
 from reviews.choices import ProspectsJudgement, ReviewKind, ReviewStage
 from reviews.models import Review
+from tests.pages import assert_same_query_count, csv_rows, text_of, xlsx_rows
 from tests.programmes.factories import BodyFactory, DecisionFactory, MeetingFactory, PersonFactory, ProgrammeFactory
 from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
 from tests.reviews.factories import AimFactory, InspectionFactory, ReviewFactory
@@ -26,32 +24,6 @@ TODAY = timezone.localdate()
 
 def days_ago(days: int) -> datetime.date:
     return TODAY - datetime.timedelta(days=days)
-
-
-def text_of(response) -> str:
-    return response.content.decode()
-
-
-def csv_rows(response) -> list[list[str]]:
-    content = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(content)))
-
-
-def xlsx_rows(response) -> list[tuple]:
-    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
-    return [tuple(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def assert_same_query_count(client, url, *, grow, expected, django_assert_num_queries):
-    """The page costs `expected` queries before and after `grow()` adds rows: no query per row."""
-    assert client.get(url).status_code == 200  # warms the content-type cache, as any running server has
-    with django_assert_num_queries(expected):
-        assert client.get(url).status_code == 200
-    grow()
-    with django_assert_num_queries(expected):
-        response = client.get(url)
-    assert response.status_code == 200
-    return response
 
 
 def recommendations_for(review, *, accepted=0, implemented=0, not_pursued=0):
