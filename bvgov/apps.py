@@ -9,11 +9,15 @@ class BvgovConfig(AppConfig):
 
     def ready(self):
         from .roles import sync_roles
-        from .security import on_sign_in_failed, on_signed_in, on_signed_out
+        from .security import on_sign_in_failed, on_signed_in, on_signed_out, update_last_login_quietly
 
         # No sender: each app's permissions are created on its own post_migrate, so the roles are synced after each
         # app's, and the last run sees every permission.
         post_migrate.connect(sync_roles, dispatch_uid="bvgov_sync_roles")
+        # last_login is left out of the user's history, and the sign-in itself is recorded as a SignInEvent, so
+        # Django's last-login update is replaced by one that writes no empty "changed" row to the audit trail.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
+        user_logged_in.connect(update_last_login_quietly, dispatch_uid="bvgov_update_last_login")
         user_logged_in.connect(on_signed_in, dispatch_uid="bvgov_signed_in")
         user_logged_out.connect(on_signed_out, dispatch_uid="bvgov_signed_out")
         user_login_failed.connect(on_sign_in_failed, dispatch_uid="bvgov_sign_in_failed")

@@ -28,7 +28,9 @@ class AuditTrailFilter(django_filters.FilterSet):
     review = django_filters.ModelChoiceFilter(
         label="Review", queryset=None, empty_label="All reviews", method="filter_review"
     )
-    reason = django_filters.CharFilter(label="Reason contains", field_name="reason", lookup_expr="icontains")
+    reason = django_filters.CharFilter(
+        label="Reason contains", field_name="reason", lookup_expr="icontains", max_length=200
+    )
 
     class Meta:
         model = AuditEntry
@@ -54,4 +56,6 @@ class AuditTrailFilter(django_filters.FilterSet):
         return queryset.filter(history_date__gte=start_of_day(value))
 
     def filter_date_to(self, queryset, name, value):
+        if value >= datetime.date.max:
+            return queryset
         return queryset.filter(history_date__lt=start_of_day(value + datetime.timedelta(days=1)))

@@ -1,5 +1,19 @@
+import datetime
+
 from django import forms
 from django.utils import timezone
+
+# The register's earliest records are from 2000; a date far before that can only be a slip of the keyboard.
+EARLIEST_AS_AT = datetime.date(1990, 1, 1)
+
+
+def check_as_at(day: datetime.date | None, *, what: str) -> datetime.date | None:
+    """Refuse an 'as at' day in the future or before the register could have held anything."""
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(f"{what} must be today or in the past.")
+    if day and day < EARLIEST_AS_AT:
+        raise forms.ValidationError(f"{what} must be on or after {EARLIEST_AS_AT.day} {EARLIEST_AS_AT:%B %Y}.")
+    return day
 
 
 class AsAtForm(forms.Form):
@@ -14,10 +28,7 @@ class AsAtForm(forms.Form):
     )
 
     def clean_as_at(self):
-        as_at = self.cleaned_data["as_at"]
-        if as_at and as_at > timezone.localdate():
-            raise forms.ValidationError("The 'as at' date must be today or in the past.")
-        return as_at
+        return check_as_at(self.cleaned_data["as_at"], what="The 'as at' date")
 
 
 class BoardChoiceForm(forms.Form):

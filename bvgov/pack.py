@@ -18,6 +18,7 @@ from recommendations.choices import ImplementationStatus
 from recommendations.querysets import outstanding_recommendation_q, overdue_action_q
 from reviews.choices import ReviewStage
 
+from .forms import check_as_at
 from .selectors import (
     CommitteeDashboard,
     ProgressRow,
@@ -73,10 +74,10 @@ class PackForm(forms.Form):
     )
 
     def clean_as_at(self):
-        as_at = self.cleaned_data["as_at"]
-        if as_at and as_at > timezone.localdate():
-            raise forms.ValidationError("The date of the paper must be today or in the past.")
-        return as_at
+        return check_as_at(self.cleaned_data["as_at"], what="The date of the paper")
+
+    def clean_previous(self):
+        return check_as_at(self.cleaned_data.get("previous"), what="The date of the previous pack")
 
     def clean(self):
         cleaned = super().clean()

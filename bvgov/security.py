@@ -85,3 +85,13 @@ def on_signed_out(sender, request, user, **kwargs):
 def on_sign_in_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get(get_user_model().USERNAME_FIELD, ""))
     record_sign_in_event(kind=SignInEvent.Kind.FAILED, request=request, username=username)
+
+
+def update_last_login_quietly(sender, user, **kwargs) -> None:
+    """Django's update_last_login, without a history row: last_login is not part of the user's history."""
+    user.last_login = timezone.now()
+    user.skip_history_when_saving = True
+    try:
+        user.save(update_fields=["last_login"])
+    finally:
+        del user.skip_history_when_saving

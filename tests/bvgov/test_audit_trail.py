@@ -172,3 +172,13 @@ def test_one_records_history_costs_the_same_queries_for_2_and_50_versions(
 
 # Session, user, the page of entries, the record itself.
 HISTORY_QUERIES = 4
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"date_to": "9999-12-31"}, {"date_from": "0001-01-01"}, {"reason": "x" * 60000}, {"object_id": "1e309"}],
+)
+def test_extreme_filters_are_answered_not_a_server_error(inspector_client, status_change, params):
+    response = inspector_client.get("/audit/", params)
+
+    assert response.status_code == 200

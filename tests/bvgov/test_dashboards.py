@@ -322,3 +322,11 @@ def test_the_board_dashboard_costs_the_same_queries_for_2_and_50_actions(
 # Session, user, the board, its choices, reviews, actions (+count), recommendations waiting, last meeting,
 # changes since (+count).
 BOARD_QUERIES = 11
+
+
+@pytest.mark.parametrize("far", ["0001-01-01", "1899-12-31"])
+def test_an_as_at_date_before_the_register_is_explained_not_a_server_error(member_client, far):
+    response = member_client.get("/", {"as_at": far})
+
+    assert response.status_code == 200
+    assert "must be on or after 1 January 1990" in response.content.decode()

@@ -282,3 +282,13 @@ def test_the_pack_costs_the_same_queries_for_2_and_20_reviews(member_client, dja
         response = member_client.get("/pack/", params)
     assert len(response.context["pack"].reviews) == 20
     assert sum(len(section.overdue) for section in response.context["pack"].reviews) == 20
+
+
+@pytest.mark.parametrize("params", [{"as_at": "0001-01-01"}, {"previous": "0001-01-01"}])
+def test_a_pack_date_before_the_register_is_explained_not_a_server_error(client, manager_user, params):
+    client.force_login(manager_user)
+
+    response = client.get("/pack/", params)
+
+    assert response.status_code == 200
+    assert "must be on or after 1 January 1990" in response.content.decode()

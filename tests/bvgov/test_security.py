@@ -367,3 +367,16 @@ def test_sign_in_events_are_read_only_in_the_admin(admin_client, person):
     assert admin_client.get("/admin/bvgov/signinevent/add/").status_code == 403
     assert admin_client.post(f"/admin/bvgov/signinevent/{event.pk}/delete/", {"post": "yes"}).status_code == 403
     assert SignInEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_signing_in_writes_no_empty_user_change_to_the_audit_trail(client, django_user_model):
+    from programmes.models import AuditEntry
+
+    user = django_user_model.objects.create_user(username="clerk", password="a-long-passphrase-2003")
+    before = AuditEntry.objects.filter(content_type__model="user").count()
+
+    assert client.login(username="clerk", password="a-long-passphrase-2003")
+
+    user.refresh_from_db()
+    assert user.last_login is not None
+    assert AuditEntry.objects.filter(content_type__model="user").count() == before
