@@ -1,8 +1,18 @@
-"""Writing to the register with its audit trail: every save names who made it and why."""
+"""Writing to the register with its audit trail: every save names who made it and why.
+
+A record's version is the history_id of its newest history row: every write adds a row, so the version moves on
+each save without a column of its own. An edit form carries the version it was rendered from (`seen_version`),
+and `check_not_stale` refuses a save whose version is no longer the record's, saying what changed since.
+"""
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import OuterRef, Subquery
+from django.utils.text import Truncator
+
+from .audit import field_changes, m2m_changes
 
 
 def save_with_history(instance: models.Model, *, actor, reason: str = "", when: datetime | None = None) -> models.Model:
@@ -36,3 +46,62 @@ def _mark_history(instance: models.Model, *, actor, reason: str, when: datetime 
         instance._history_date = when
     else:
         instance.__dict__.pop("_history_date", None)
+
+
+class StaleEditError(ValidationError):
+    """A save refused because someone else saved the record after the form was rendered; carries the version now
+    current, so the form can be re-shown with the user's input and that version."""
+
+    def __init__(self, message, *, current_version: int | None):
+        super().__init__(message, code="stale")
+        self.current_version = current_version
+
+
+def latest_version(instance: models.Model) -> int | None:
+    """The history_id of the record's newest history row (None for a record not saved yet)."""
+    if instance.pk is None:
+        return None
+    return instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def latest_version_subquery(model: type[models.Model]) -> Subquery:
+    """The version as an annotation, so a page with a form per row reads every row's version in its one query."""
+    history = model.history.model._default_manager
+    pk_attname = model._meta.pk.attname
+    return Subquery(
+        history.filter(**{pk_attname: OuterRef("pk")}).order_by("-history_id").values("history_id")[:1],
+        output_field=models.IntegerField(),
+    )
+
+
+def _shown(value: str) -> str:
+    return f"“{Truncator(value).chars(200)}”" if value else "(blank)"
+
+
+def check_not_stale(instance: models.Model, seen_version: int | None) -> None:
+    """Refuse to save over a version of the record other than the one the user saw, saying what changed since.
+
+    Call it inside the saving transaction, after locking the record's row with select_for_update(): the version read
+    here is then the one the save will follow, and no one can save in between. seen_version None means no check
+    (callers that did not show the user a version, such as commands).
+    """
+    if seen_version is None or instance.pk is None:
+        return
+    current = instance.history.select_related("history_user").order_by("-history_id").first()
+    if current is not None and current.history_id == seen_version:
+        return
+    noun = instance._meta.verbose_name
+    who = "Someone else"
+    if current is not None and current.history_user is not None:
+        who = current.history_user.get_full_name() or current.history_user.get_username()
+    messages = [
+        f"{who} saved this {noun} after you opened it, so your changes have not been saved: they are still in the "
+        "form. Check them against what changed, then save again."
+    ]
+    seen = instance.history.filter(history_id=seen_version).first()
+    if current is not None and seen is not None:
+        changes = field_changes(current, seen) + m2m_changes(current, seen)
+        messages += [f"{change['label']}: {_shown(change['old'])} → {_shown(change['new'])}" for change in changes]
+        if not changes:
+            messages.append(f"No detail of the {noun} differs from what you saw.")
+    raise StaleEditError(messages, current_version=current.history_id if current is not None else None)

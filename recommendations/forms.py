@@ -1,6 +1,7 @@
 from django import forms
 
-from programmes.editing import ChangeMessageForm
+from programmes.editing import ChangeMessageForm, SeenVersionMixin
+from programmes.history import StaleEditError, check_not_stale
 from programmes.models import Body, Meeting
 
 from .choices import ActionStatus, Rag
@@ -23,7 +24,7 @@ EVIDENCE_EXTENSIONS = (
 )
 
 
-class ActionProgressForm(forms.Form):
+class ActionProgressForm(SeenVersionMixin, forms.Form):
     """An owner's update of one action: its status, a RAG override, the reason, a progress note and evidence."""
 
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
@@ -50,6 +51,7 @@ class ActionProgressForm(forms.Form):
         kwargs.setdefault("prefix", f"action-{action.pk}")
         super().__init__(*args, **kwargs)
         self.action = action
+        self.track_version_of(action)
 
     def clean_evidence(self):
         evidence = self.cleaned_data.get("evidence")
@@ -65,6 +67,15 @@ class ActionProgressForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # The comparisons below are with the action as it is now. If someone else has saved it since the form was
+        # rendered, they would blame the user for the other person's change, so say what changed instead. The
+        # service checks again under its lock; this read is only for the message.
+        try:
+            check_not_stale(self.action, cleaned.get("seen_version"))
+        except StaleEditError as error:
+            self.add_error(None, error)
+            self.show_current_version(error)
+            return cleaned
         changes = (
             cleaned.get("status") != self.action.status or cleaned.get("rag_override", "") != self.action.rag_override
         )
@@ -216,14 +227,45 @@ class AnswerForm(forms.Form):
 class ExtensionForm(forms.Form):
     """An extension of a recommendation's target date, as the body that approved it recorded it."""
 
-    body = forms.ModelChoiceField(label="Body that approved the extension", queryset=Body.objects.order_by("name"))
+    body = forms.ModelChoiceField(
+        label="Body that approved the extension",
+        queryset=Body.objects.order_by("name"),
+        empty_label="Choose the body",
+        error_messages={"required": "Choose the body that approved the extension."},
+    )
     meeting = forms.ModelChoiceField(
         label="Meeting (optional)",
         queryset=Meeting.objects.select_related("body").order_by("-date"),
         required=False,
+        empty_label="Not at a meeting",
         help_text="The meeting at which the body approved it, if it did so at a meeting.",
     )
-    decided_on = forms.DateField(label="Approved on", help_text=DATE_HINT, widget=_date_field_widget())
-    minute_reference = forms.CharField(label="Minute reference", max_length=100)
-    revised_target_date = forms.DateField(label="New target date", help_text=DATE_HINT, widget=_date_field_widget())
-    rationale = forms.CharField(label="Why the date moved", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    decided_on = forms.DateField(
+        label="Approved on",
+        help_text=DATE_HINT,
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the date the extension was approved.",
+            "invalid": "Enter the date the extension was approved as a real date, for example 31/12/2003.",
+        },
+    )
+    minute_reference = forms.CharField(
+        label="Minute reference",
+        max_length=100,
+        error_messages={"required": "Enter the minute that records the extension."},
+    )
+    revised_target_date = forms.DateField(
+        label="New target date",
+        help_text=DATE_HINT,
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the new target date.",
+            "invalid": "Enter the new target date as a real date, for example 31/12/2003.",
+        },
+    )
+    rationale = forms.CharField(
+        label="Why the date moved",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the date moved."},
+    )

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
+from programmes.history import latest_version_subquery
 from programmes.models import Decision
 
 from .choices import ACTION_CLOSED_STATUSES
@@ -120,6 +121,7 @@ def action_detail(*, pk: int) -> Action:
     related = Action.objects.select_related("owner", "recommendation__source").order_by("due_date", "id")
     return get_object_or_404(
         actions_with_context()
+        .annotate(latest_version=latest_version_subquery(Action))
         .select_related("recommendation__owner")
         .prefetch_related(
             Prefetch("depends_on", queryset=related),

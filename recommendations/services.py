@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programmes.choices import DecisionKind, DecisionOutcome
-from programmes.history import save_with_history
+from programmes.history import check_not_stale, save_with_history
 from programmes.models import Person
 from programmes.services import decision_record
 
@@ -61,14 +61,18 @@ def action_report_progress(
     evidence_file=None,
     evidence_description: str = "",
     today: datetime.date | None = None,
+    seen_version: int | None = None,
 ) -> ProgressUpdate | None:
     """An owner's update of an action in one step: status, RAG override, a progress note and evidence.
 
     Changing the status or the RAG needs a reason; the reason goes on the history row of the change. The note
     (or, failing one, the reason) is kept as a dated progress update with the status and RAG it reported.
+    `seen_version` is the action's version the owner saw (see programmes.history.check_not_stale): if someone else
+    has saved the action since, nothing is written. None skips the check.
     """
     today = today or timezone.localdate()
     locked = Action.objects.select_for_update().get(pk=action.pk)
+    check_not_stale(locked, seen_version)
     status_changes = status != locked.status
     rag_changes = rag_override != locked.rag_override
     if (status_changes or rag_changes) and not reason.strip():

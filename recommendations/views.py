@@ -15,6 +15,7 @@ from django.views.generic import DetailView, FormView, TemplateView, View
 from django.views.generic.base import TemplateResponseMixin
 
 from programmes.editing import RegisterCreateView, RegisterUpdateView
+from programmes.history import StaleEditError, latest_version_subquery
 from programmes.listing import Column, RegisterListView
 
 from . import selectors, services
@@ -422,7 +423,8 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         person = person_of(self.request.user)
-        actions = list(selectors.my_actions(person=person))
+        # Each row's form carries its action's version; read in the page's one query of actions, not one per row.
+        actions = list(selectors.my_actions(person=person).annotate(latest_version=latest_version_subquery(Action)))
         return super().get_context_data(
             person=person,
             today=timezone.localdate(),
@@ -483,9 +485,12 @@ class ActionProgressView(LoginRequiredMixin, TemplateResponseMixin, View):
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                     evidence_file=form.cleaned_data["evidence"],
+                    seen_version=form.cleaned_data["seen_version"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+                if isinstance(error, StaleEditError):
+                    form.show_current_version(error)
         if form.is_valid():
             message = "Action updated."
             if self.is_htmx():
