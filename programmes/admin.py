@@ -17,14 +17,22 @@ from .models import (
 )
 
 
+class RegisterAdmin(SimpleHistoryAdmin):
+    """The admin of a register model: it can record and correct, never delete, so no record leaves the trail."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    can_delete = False
     extra = 0
     autocomplete_fields = ["person"]
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(RegisterAdmin):
     list_display = ["name", "job_title", "organisation", "user"]
     list_filter = ["organisation"]
     search_fields = ["name", "job_title", "email"]
@@ -32,7 +40,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Body)
-class BodyAdmin(SimpleHistoryAdmin):
+class BodyAdmin(RegisterAdmin):
     list_display = ["name", "short_name", "kind", "reports_to"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "terms_of_reference"]
@@ -41,7 +49,7 @@ class BodyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(RegisterAdmin):
     list_display = ["person", "body", "role", "start_date", "end_date"]
     list_filter = ["role", "body__kind"]
     search_fields = ["person__name", "body__name"]
@@ -49,7 +57,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(RegisterAdmin):
     list_display = ["body", "date", "title", "minutes_reference"]
     list_filter = ["body"]
     search_fields = ["title", "minutes_reference", "body__name"]
@@ -58,7 +66,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(RegisterAdmin):
     list_display = ["decided_on", "body", "kind", "outcome", "subject_type", "subject_id", "minute_reference"]
     list_filter = ["kind", "outcome", "body"]
     search_fields = ["minute_reference", "rationale", "body__name"]
@@ -80,16 +88,18 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 class OutcomeInline(admin.TabularInline):
     model = StrategicOutcome
+    can_delete = False
     extra = 0
 
 
 class PriorityInline(admin.TabularInline):
     model = Priority
+    can_delete = False
     extra = 0
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(RegisterAdmin):
     list_display = ["name", "reference", "start_date", "end_date", "director", "manager"]
     search_fields = ["name", "reference", "description"]
     autocomplete_fields = ["executive_body", "programme_board", "director", "manager"]
@@ -97,14 +107,14 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StrategicOutcome)
-class StrategicOutcomeAdmin(SimpleHistoryAdmin):
+class StrategicOutcomeAdmin(RegisterAdmin):
     list_display = ["number", "title", "programme"]
     list_filter = ["programme"]
     search_fields = ["title", "description"]
 
 
 @admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
+class PriorityAdmin(RegisterAdmin):
     list_display = ["number", "title", "programme"]
     list_filter = ["programme"]
     search_fields = ["title", "description"]
@@ -112,11 +122,12 @@ class PriorityAdmin(SimpleHistoryAdmin):
 
 class IndicatorValueInline(admin.TabularInline):
     model = IndicatorValue
+    can_delete = False
     extra = 0
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(RegisterAdmin):
     list_display = ["code", "name", "unit", "direction", "programme"]
     list_filter = ["direction", "programme"]
     search_fields = ["code", "name", "description"]
@@ -124,14 +135,14 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(SimpleHistoryAdmin):
+class IndicatorValueAdmin(RegisterAdmin):
     list_display = ["indicator", "period", "target", "actual"]
     search_fields = ["indicator__code", "indicator__name", "period"]
     list_select_related = ["indicator"]
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(RegisterAdmin):
     list_display = ["reference", "title", "likelihood", "impact", "owner", "status"]
     list_filter = ["status", "programme"]
     search_fields = ["reference", "title", "description", "mitigation"]

@@ -1,16 +1,18 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from programmes.admin import RegisterAdmin
 
 from .models import Aim, Inspection, Review
 
 
 class AimInline(admin.TabularInline):
     model = Aim
+    can_delete = False
     extra = 0
 
 
 @admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
+class ReviewAdmin(RegisterAdmin):
     list_display = ["reference", "title", "kind", "stage", "programme", "planned_start", "planned_end"]
     list_filter = ["stage", "kind", "programme"]
     search_fields = ["reference", "title", "scope"]
@@ -28,14 +30,14 @@ class ReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Aim)
-class AimAdmin(SimpleHistoryAdmin):
+class AimAdmin(RegisterAdmin):
     list_display = ["review", "number", "text", "measure", "target", "deadline"]
     list_filter = ["review"]
     search_fields = ["text", "measure", "target"]
 
 
 @admin.register(Inspection)
-class InspectionAdmin(SimpleHistoryAdmin):
+class InspectionAdmin(RegisterAdmin):
     list_display = ["title", "inspectorate", "published_on", "service_judgement", "prospects_judgement"]
     list_filter = ["inspectorate", "service_judgement", "prospects_judgement", "audit_opinion"]
     search_fields = ["title", "reference", "subject", "strengths", "areas_for_development"]

@@ -235,3 +235,13 @@ def test_owner_a_cannot_update_owner_bs_action_by_changing_the_id(owner_user, re
     assert response.status_code == 403
     someone_else.refresh_from_db()
     assert someone_else.status == Action._meta.get_field("status").default
+
+
+def test_even_an_administrator_cannot_delete_a_register_record_in_the_admin(admin_client, register):
+    action = register["action"]
+
+    page = admin_client.get(f"/admin/recommendations/action/{action.pk}/delete/")
+    posted = admin_client.post(f"/admin/recommendations/action/{action.pk}/delete/", {"post": "yes"})
+
+    assert page.status_code == 403 and posted.status_code == 403
+    assert Action.objects.filter(pk=action.pk).exists()
