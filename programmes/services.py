@@ -8,6 +8,7 @@ from django.db import models, transaction
 from .decisions import rules_for
 from .history import save_with_history
 from .models import Body, Decision, Meeting
+from .permissions import may_record_decision_of
 from .selectors import is_decision_subject
 
 
@@ -45,6 +46,8 @@ def decision_record(
         rationale=rationale,
         recorded_by=actor,
     )
+    if actor is not None and not may_record_decision_of(actor, body):
+        raise ValidationError({"body": f"You may record decisions only of the bodies you chair, not of {body}."})
     default_reason = f"Recorded decision: {decision.get_kind_display()}, {decision.get_outcome_display().lower()}"
     decision.full_clean()
     rules = rules_for(subject)

@@ -15,6 +15,7 @@ from . import filters, selectors, services
 from .forms import DecisionForm, add_validation_error
 from .listing import Column, RegisterListView
 from .models import Body, Decision, Indicator, Meeting, Programme, Risk
+from .permissions import decision_bodies_for, may_record_decisions
 
 
 @dataclass(frozen=True)
@@ -278,11 +279,21 @@ class DecisionDetailView(RegisterDetailView):
 
 
 class DecisionCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """Record a body's decision on the subject named in the address: ?subject=<app_label>.<model>.<pk>."""
+    """Record a body's decision on the subject named in the address: ?subject=<app_label>.<model>.<pk>.
 
-    permission_required = "programmes.add_decision"
+    The programme manager records any body's decisions; a board's chair records that board's.
+    """
+
     form_class = DecisionForm
     template_name = "programmes/decision_form.html"
+
+    def has_permission(self):
+        return may_record_decisions(self.request.user)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["body"].queryset = decision_bodies_for(self.request.user).order_by("name")
+        return form
 
     def get_subject(self):
         subject = selectors.decision_subject(self.request.GET.get("subject", ""))
