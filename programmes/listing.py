@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
@@ -95,6 +96,10 @@ class RegisterListView(LoginRequiredMixin, FilterView):
     """A filterable, sortable, paginated list with CSV (?format=csv) and Excel (?format=xlsx) export."""
 
     paginate_by = 50
+    # `selector` gives the rows with their joins; `sort_expressions` maps a sort key a user sees in the address
+    # (e.g. "stage") to the expression that orders it, where the two differ.
+    selector = None
+    sort_expressions: dict[str, str] = {}
     columns: list[Column] = []
     default_sort = ""
     export_name = "export"
@@ -105,13 +110,21 @@ class RegisterListView(LoginRequiredMixin, FilterView):
         allowed = {column.sort for column in self.columns if column.sort}
         return requested if requested.lstrip("-") in allowed else self.default_sort
 
+    def get_queryset(self):
+        queryset = self.selector() if self.selector is not None else super().get_queryset()
+        ordering = self.get_ordering()
+        return queryset.order_by(*ordering) if ordering else queryset
+
     def get_ordering(self):
         sort = self.get_sort()
         if not sort:
             return None
-        descending = sort.startswith("-")
-        expression = next(column.sort for column in self.columns if column.sort == sort.lstrip("-"))
-        return [("-" if descending else "") + expression, "-pk" if descending else "pk"]
+        key = sort.lstrip("-")
+        expression = F(self.sort_expressions.get(key, key))
+        # Blank values sort last either way, as SQLite and PostgreSQL otherwise disagree on where they go.
+        if sort.startswith("-"):
+            return [expression.desc(nulls_last=True), F("pk").desc()]
+        return [expression.asc(nulls_last=True), F("pk").asc()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

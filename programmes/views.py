@@ -30,27 +30,10 @@ class Header:
 class RegisterListPage(RegisterListView):
     """A register list as templates/partials/list_page.html shows it: filter panel, sortable headings, count, exports.
 
-    `selector` gives the rows with their joins; `headers` are the table's headings (the exports use `columns`);
-    `sort_expressions` maps a sort key a user sees in the address (e.g. "stage") to the expression that orders it.
+    `headers` are the table's headings (the exports use `columns`).
     """
 
-    selector = None
     headers: list[Header] = []
-    sort_expressions: dict[str, str] = {}
-
-    def get_queryset(self):
-        queryset = self.selector()
-        ordering = self.get_ordering()
-        return queryset.order_by(*ordering) if ordering else queryset
-
-    def get_ordering(self):
-        ordering = super().get_ordering()
-        if not ordering:
-            return ordering
-        first, *rest = ordering
-        descending = first.startswith("-")
-        expression = self.sort_expressions.get(first.lstrip("-"), first.lstrip("-"))
-        return [("-" if descending else "") + expression, *rest]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -5,7 +5,6 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -86,19 +85,6 @@ class RegisterListPageMixin:
         context["selected_filters"] = selected_filters(self.filterset, self.request)
         return context
 
-    def get_queryset(self):
-        queryset = self.base_queryset()
-        ordering = self.get_ordering()
-        if not ordering:
-            return queryset
-        # Blank dates and owners sort last either way, as SQLite and PostgreSQL otherwise disagree on where they go.
-        return queryset.order_by(
-            *(
-                F(key[1:]).desc(nulls_last=True) if key.startswith("-") else F(key).asc(nulls_last=True)
-                for key in ordering
-            )
-        )
-
 
 class RecommendationListView(RegisterListPageMixin, RegisterListView):
     """The recommendations register: every recommendation from every report, filterable, sortable and exportable."""
@@ -130,8 +116,7 @@ class RecommendationListView(RegisterListPageMixin, RegisterListView):
         Column("Open actions", "open_actions", sort="open_actions"),
     ]
 
-    def base_queryset(self):
-        return selectors.recommendation_list()
+    selector = staticmethod(selectors.recommendation_list)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -163,7 +148,7 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
         Column("Waits on (outside the register)", "external_dependency"),
     ]
 
-    def base_queryset(self):
+    def selector(self):
         return selectors.action_list(today=timezone.localdate())
 
 
