@@ -4,15 +4,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.models import HistoricalChanges
 
 from programmes.history import save_with_history
 from reviews.choices import ReviewStage
 from reviews.models import Aim, Inspection, Review
+from tests.choices import assert_choice_refused_everywhere, choice_columns
 from tests.programmes.factories import ProgrammeFactory
 from tests.reviews.factories import AimFactory, InspectionFactory, ReviewFactory
 
@@ -32,13 +31,7 @@ CHOICE_COLUMNS = [
 
 
 def test_every_choices_column_is_in_the_table_below():
-    declared = {
-        (model, field.name)
-        for model in apps.get_app_config("reviews").get_models()
-        if not issubclass(model, HistoricalChanges)
-        for field in model._meta.concrete_fields
-        if field.choices
-    }
+    declared = choice_columns("reviews")
     assert declared == {(factory._meta.model, field) for factory, field in CHOICE_COLUMNS}
 
 
@@ -48,18 +41,7 @@ def test_every_choices_column_is_in_the_table_below():
     ids=lambda value: value if isinstance(value, str) else value._meta.model.__name__,
 )
 def test_a_value_outside_the_choices_is_refused_by_validation_and_by_the_database(factory, field):
-    instance = factory()
-    stored = getattr(instance, field)
-    setattr(instance, field, "made_up")
-
-    with pytest.raises(ValidationError) as excinfo:
-        instance.full_clean()
-    assert list(excinfo.value.message_dict) == [field]
-
-    with pytest.raises(IntegrityError), transaction.atomic():
-        instance.save()
-    instance.refresh_from_db()
-    assert getattr(instance, field) == stored
+    assert_choice_refused_everywhere(factory(), field)
 
 
 def test_an_inspection_may_leave_its_judgements_blank():
