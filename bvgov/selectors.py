@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
+from programmes.archiving import active_q
 from programmes.choices import BodyKind
 from programmes.listing import Column
 from programmes.models import AuditEntry, Body, Decision, Meeting, StrategicOutcome
@@ -65,7 +66,7 @@ def register_at(as_at: datetime.date | None = None) -> Register:
 
 
 def as_of(model, moment: datetime.datetime):
-    """The history rows that give each record's state at `moment`, records deleted by then left out.
+    """The history rows that give each record's state at `moment`, records deleted or archived by then left out.
 
     Like simple-history's `as_of`, but two rows of one record written in the same instant (a save and its m2m
     change, say) are told apart by history_id, so no record is counted twice.
@@ -75,7 +76,10 @@ def as_of(model, moment: datetime.datetime):
         Q(history_date__gt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
-    return history.filter(~Exists(later)).exclude(history_type="-")
+    state = history.filter(~Exists(later)).exclude(history_type="-")
+    if any(field.name == "archived_at" for field in model._meta.fields):
+        state = state.filter(active_q())
+    return state
 
 
 @dataclass
@@ -472,7 +476,7 @@ def accountability_gaps(*, today: datetime.date | None = None) -> list[GapList]:
         _gap_list(
             "Accepted recommendations with no action",
             "Nothing has been planned to implement them.",
-            outstanding.filter(actions__isnull=True),
+            outstanding.exclude(Exists(Action.objects.filter(recommendation=OuterRef("pk")))),
             *rec_fields,
         ),
         _gap_list(
@@ -497,7 +501,7 @@ def accountability_gaps(*, today: datetime.date | None = None) -> list[GapList]:
 def unsupported_outcomes() -> list:
     """Strategic outcomes that no recommendation supports, with their programme, in one query."""
     return list(
-        StrategicOutcome.objects.annotate(supporting=Count("recommendations"))
+        StrategicOutcome.objects.annotate(supporting=Count("recommendations", filter=active_q("recommendations__")))
         .filter(supporting=0)
         .select_related("programme")
         .order_by("programme__name", "number")

@@ -21,10 +21,29 @@ class ActionInline(admin.TabularInline):
     autocomplete_fields = ["owner"]
 
 
+class ArchivableAdmin(RegisterAdmin):
+    """Shows archived records too (the default manager leaves them out), with when and why they were archived.
+    Archiving and restoring are done from the record's page, where the rules for them are checked."""
+
+    readonly_fields = ["archived_at", "archive_reason"]
+
+    def get_queryset(self, request):
+        queryset = self.model.all_objects.get_queryset()
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+
 @admin.register(Recommendation)
-class RecommendationAdmin(RegisterAdmin):
+class RecommendationAdmin(ArchivableAdmin):
     list_display = ["__str__", "theme", "priority", "owner", "timescale", "decision_status", "implementation_status"]
-    list_filter = ["decision_status", "implementation_status", "priority", "source__kind", "source"]
+    list_filter = [
+        "decision_status",
+        "implementation_status",
+        "priority",
+        "source__kind",
+        "source",
+        ("archived_at", admin.EmptyFieldListFilter),
+    ]
     search_fields = ["number", "text", "theme", "response", "owner__name"]
     autocomplete_fields = ["source", "review", "owner", "indicators", "outcomes"]
     list_select_related = ["source", "owner"]
@@ -32,9 +51,9 @@ class RecommendationAdmin(RegisterAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(RegisterAdmin):
+class ActionAdmin(ArchivableAdmin):
     list_display = ["description", "owner", "due_date", "status", "rag_override"]
-    list_filter = ["status", "rag_override"]
+    list_filter = ["status", "rag_override", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["description", "owner__name", "external_dependency"]
     autocomplete_fields = ["recommendation", "owner", "depends_on"]
     list_select_related = ["owner"]

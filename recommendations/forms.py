@@ -269,3 +269,20 @@ class ExtensionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the date moved."},
     )
+
+
+class ArchiveForm(SeenVersionMixin, forms.Form):
+    """Why a record is archived or restored: the reason goes on the history row and the record's page."""
+
+    reason = forms.CharField(
+        label="Reason",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, 'Entered twice: the same recommendation is number 4'. It is kept in the audit trail.",
+        error_messages={"required": "Say why."},
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if instance is not None:
+            self.track_version_of(instance)

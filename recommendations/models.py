@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from programmes.archiving import ActiveManager, Archivable, archived_has_reason
 from programmes.db import choices_constraint
 from programmes.models import Decision, Indicator, Person, Programme, StrategicOutcome
 from reviews.models import Inspection, Review
@@ -60,7 +61,7 @@ class Source(models.Model):
 DECISION_STATUSES_COMMITTED = (DecisionStatus.ACCEPTED, DecisionStatus.PARTLY_ACCEPTED)
 
 
-class Recommendation(models.Model):
+class Recommendation(Archivable, models.Model):
     """A recommendation of a report, the response to it, who is accountable, by when, and how far it has got."""
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="recommendations")
@@ -107,7 +108,8 @@ class Recommendation(models.Model):
     decisions = GenericRelation(Decision, content_type_field="subject_type", object_id_field="subject_id")
     history = HistoricalRecords(m2m_fields=[indicators, outcomes])
 
-    objects = RecommendationQuerySet.as_manager()
+    objects = ActiveManager.from_queryset(RecommendationQuerySet)()
+    all_objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "id"]
@@ -118,9 +120,10 @@ class Recommendation(models.Model):
             choices_constraint("speed", Speed, table="recommendation", allow_blank=True),
             choices_constraint("decision_status", DecisionStatus, table="recommendation"),
             choices_constraint("implementation_status", ImplementationStatus, table="recommendation"),
+            archived_has_reason("recommendation"),
             models.UniqueConstraint(
                 fields=["source", "number"],
-                condition=~models.Q(number=""),
+                condition=~models.Q(number="") & models.Q(archived_at__isnull=True),
                 name="recommendation_unique_number_in_source",
                 violation_error_message="This report already has a recommendation with this number.",
             ),
@@ -177,7 +180,7 @@ class Recommendation(models.Model):
             self.review_id = self.source.review_id
         stored = (
             type(self)
-            .objects.filter(pk=self.pk)
+            ._base_manager.filter(pk=self.pk)
             .values("original_target_date", "revised_target_date", "implementation_status", "decision_status")
             .first()
             if self.pk
@@ -225,7 +228,7 @@ class Recommendation(models.Model):
         ).exists()
 
 
-class Action(models.Model):
+class Action(Archivable, models.Model):
     """An implementation action of a recommendation: what is to be done, by whom, by when, and its state."""
 
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="actions")
@@ -242,13 +245,15 @@ class Action(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[depends_on])
 
-    objects = ActionQuerySet.as_manager()
+    objects = ActiveManager.from_queryset(ActionQuerySet)()
+    all_objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]
         constraints = [
             choices_constraint("status", ActionStatus, table="action"),
             choices_constraint("rag_override", Rag, table="action", allow_blank=True),
+            archived_has_reason("action"),
             models.CheckConstraint(
                 condition=models.Q(rag_override="") | ~models.Q(rag_override_reason=""),
                 name="action_rag_override_has_reason",

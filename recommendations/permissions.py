@@ -8,11 +8,21 @@ def person_of(user):
 
 
 def can_update_action(user, action: Action) -> bool:
-    """The programme manager (who may change any action) and the action's own owner."""
+    """The programme manager (who may change any action), the action's own owner, and the project director of the
+    review the action's recommendation belongs to. Nobody updates an archived action: it is restored first."""
+    if action.is_archived:
+        return False
     if user.has_perm("recommendations.change_action"):
         return True
     person = person_of(user)
-    return person is not None and action.owner_id == person.pk
+    if person is None:
+        return False
+    return action.owner_id == person.pk or directs_review_of(person, action)
+
+
+def directs_review_of(person, action: Action) -> bool:
+    review = action.recommendation.review
+    return review is not None and review.project_director_id == person.pk
 
 
 def can_ask(user) -> bool:

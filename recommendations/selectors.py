@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 
+from programmes.archiving import active_q
 from programmes.history import latest_version_subquery
 from programmes.models import Decision
 
@@ -28,12 +29,13 @@ def latest_updates_prefetch() -> Prefetch:
 
 
 def my_actions(*, person):
-    """An owner's actions, open ones first and soonest due first, each with its latest progress updates."""
+    """An owner's actions, and those of the reviews they direct as project director, open ones first and soonest due
+    first, each with its latest progress updates."""
     if person is None:
         return Action.objects.none()
     return (
         actions_with_context()
-        .filter(owner=person)
+        .filter(Q(owner=person) | Q(recommendation__review__project_director=person))
         .annotate(
             closed=Case(
                 When(status__in=ACTION_CLOSED_STATUSES, then=Value(1)), default=Value(0), output_field=IntegerField()
@@ -62,7 +64,7 @@ def recommendation_list():
     """The recommendations register: each row with its source, review and owner, and its number of open actions."""
     return (
         Recommendation.objects.select_related("source", "review", "owner")
-        .annotate(open_actions=Count("actions", filter=open_action_q("actions__")))
+        .annotate(open_actions=Count("actions", filter=active_q("actions__") & open_action_q("actions__")))
         # Newest report first, each report's recommendations in the order they were recorded. Spelled out because
         # the model's ordering does not apply to a query that groups for a count.
         .order_by("-source__published_on", "source__title", "id")
@@ -71,7 +73,7 @@ def recommendation_list():
 
 def recommendation_detail(*, pk: int) -> Recommendation:
     """One recommendation with everything its page shows, each relation fetched once."""
-    queryset = Recommendation.objects.select_related(
+    queryset = Recommendation.all_objects.select_related(
         "source__review", "source__inspection", "review", "owner"
     ).prefetch_related(
         "indicators",
@@ -120,7 +122,8 @@ def action_detail(*, pk: int) -> Action:
     """One action with its recommendation, its dependencies both ways and its progress updates with evidence."""
     related = Action.objects.select_related("owner", "recommendation__source").order_by("due_date", "id")
     return get_object_or_404(
-        actions_with_context()
+        Action.all_objects.select_related("owner", "recommendation__source", "recommendation__review")
+        .with_last_update()
         .annotate(latest_version=latest_version_subquery(Action))
         .select_related("recommendation__owner")
         .prefetch_related(

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from programmes.choices import DecisionKind, DecisionOutcome
@@ -11,7 +12,7 @@ from programmes.history import check_not_stale, save_with_history
 from programmes.models import Person
 from programmes.services import decision_record
 
-from .choices import ActionStatus, Rag
+from .choices import ActionStatus, DecisionStatus, Rag
 from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
 
 
@@ -154,3 +155,106 @@ def recommendation_extend_target(
         reason=f"Extension to {revised_target_date:%d %B %Y}: {rationale}",
         effect={"revised_target_date": revised_target_date},
     )
+
+
+def archive_blockers(*, recommendation: Recommendation | None = None, action: Action | None = None) -> list[str]:
+    """What has been recorded against a record that keeps it in the register: archiving is for entries made in
+    error, never a way to take a decided, reported-on or challenged item out of the committee's figures."""
+    blockers = []
+    if recommendation is not None:
+        if recommendation.decision_status != DecisionStatus.PROPOSED or recommendation.decisions.exists():
+            blockers.append("a body has decided on it: record it as superseded, or as not pursued by decision, instead")
+        updates = ProgressUpdate.objects.filter(
+            Q(recommendation=recommendation) | Q(action__recommendation=recommendation)
+        )
+        challenges = Comment.objects.filter(Q(recommendation=recommendation) | Q(action__recommendation=recommendation))
+    else:
+        if action.status != ActionStatus.NOT_STARTED:
+            blockers.append(f"it is {action.get_status_display().lower()}: cancel it instead")
+        updates = ProgressUpdate.objects.filter(action=action)
+        challenges = Comment.objects.filter(action=action)
+    if updates.exists():
+        blockers.append("progress has been reported on it")
+    if challenges.exists():
+        blockers.append("a member has challenged it")
+    return blockers
+
+
+def _refuse_unless_archivable(noun: str, blockers: list[str]) -> None:
+    if blockers:
+        raise ValidationError(f"This {noun} stays in the register because {'; and '.join(blockers)}.")
+
+
+def _archive(instance, *, actor, reason: str, when):
+    instance.archived_at = when
+    instance.archive_reason = reason
+    return save_with_history(instance, actor=actor, reason=f"Archived: {reason}")
+
+
+@transaction.atomic
+def recommendation_archive(
+    *, recommendation: Recommendation, actor, reason: str, seen_version: int | None = None
+) -> Recommendation:
+    """Take a recommendation entered in error out of the register, with its actions; every history row stays, and
+    it can be restored. Refused for anything a body has decided on or anyone has reported on or challenged."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the recommendation is being archived."})
+    locked = Recommendation.all_objects.select_for_update().get(pk=recommendation.pk)
+    check_not_stale(locked, seen_version)
+    if locked.is_archived:
+        raise ValidationError("This recommendation is already archived.")
+    _refuse_unless_archivable("recommendation", archive_blockers(recommendation=locked))
+    when = timezone.now()
+    for action in Action.objects.select_for_update().filter(recommendation=locked).order_by("pk"):
+        _archive(action, actor=actor, reason=f"archived with its recommendation — {reason}", when=when)
+    return _archive(locked, actor=actor, reason=reason, when=when)
+
+
+@transaction.atomic
+def recommendation_restore(*, recommendation: Recommendation, actor, reason: str) -> Recommendation:
+    """Bring an archived recommendation back, with the actions archived along with it."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the recommendation is being restored."})
+    locked = Recommendation.all_objects.select_for_update().get(pk=recommendation.pk)
+    if not locked.is_archived:
+        raise ValidationError("This recommendation is not archived.")
+    archived_with_it = Action.all_objects.select_for_update().filter(
+        recommendation=locked, archived_at=locked.archived_at
+    )
+    locked.archived_at, locked.archive_reason = None, ""
+    save_with_history(locked, actor=actor, reason=f"Restored: {reason}")
+    for action in archived_with_it.order_by("pk"):
+        action.archived_at, action.archive_reason = None, ""
+        save_with_history(action, actor=actor, reason=f"Restored with its recommendation: {reason}")
+    return locked
+
+
+@transaction.atomic
+def action_archive(*, action: Action, actor, reason: str, seen_version: int | None = None) -> Action:
+    """Take an action entered in error out of the register; every history row stays, and it can be restored.
+    Refused for an action that has started, been reported on or been challenged."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the action is being archived."})
+    locked = Action.all_objects.select_for_update().get(pk=action.pk)
+    check_not_stale(locked, seen_version)
+    if locked.is_archived:
+        raise ValidationError("This action is already archived.")
+    _refuse_unless_archivable("action", archive_blockers(action=locked))
+    return _archive(locked, actor=actor, reason=reason, when=timezone.now())
+
+
+@transaction.atomic
+def action_restore(*, action: Action, actor, reason: str) -> Action:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the action is being restored."})
+    locked = Action.all_objects.select_for_update().get(pk=action.pk)
+    if not locked.is_archived:
+        raise ValidationError("This action is not archived.")
+    if Recommendation.all_objects.filter(pk=locked.recommendation_id, archived_at__isnull=False).exists():
+        raise ValidationError("Its recommendation is archived: restore the recommendation, and its actions with it.")
+    locked.archived_at, locked.archive_reason = None, ""
+    return save_with_history(locked, actor=actor, reason=f"Restored: {reason}")

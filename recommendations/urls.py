@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("recommendations/<int:pk>/", views.RecommendationDetailView.as_view(), name="recommendation_detail"),
     path("recommendations/<int:pk>/edit/", views.RecommendationUpdateView.as_view(), name="recommendation_update"),
+    path("recommendations/<int:pk>/archive/", views.RecommendationArchiveView.as_view(), name="recommendation_archive"),
+    path("recommendations/<int:pk>/restore/", views.RecommendationRestoreView.as_view(), name="recommendation_restore"),
     path("recommendations/<int:pk>/extend/", views.RecommendationExtendView.as_view(), name="recommendation_extend"),
     path(
         "recommendations/<int:recommendation_pk>/actions/new/", views.ActionCreateView.as_view(), name="action_create"
@@ -27,6 +29,8 @@ urlpatterns = [
     path("actions/", views.ActionListView.as_view(), name="action_list"),
     path("actions/<int:pk>/", views.ActionDetailView.as_view(), name="action_detail"),
     path("actions/<int:pk>/edit/", views.ActionUpdateView.as_view(), name="action_update"),
+    path("actions/<int:pk>/archive/", views.ActionArchiveView.as_view(), name="action_archive"),
+    path("actions/<int:pk>/restore/", views.ActionRestoreView.as_view(), name="action_restore"),
     path("actions/<int:pk>/progress/", views.ActionProgressView.as_view(), name="action_progress"),
     path("actions/<int:action_pk>/challenge/", views.CommentCreateView.as_view(), name="comment_create"),
     path("comments/<int:pk>/answer/", views.CommentAnswerView.as_view(), name="comment_answer"),

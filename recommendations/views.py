@@ -20,13 +20,29 @@ from programmes.listing import Column, RegisterListView
 from . import selectors, services
 from .choices import Rag
 from .filters import ActionFilter, RecommendationFilter
-from .forms import ActionForm, ActionProgressForm, AnswerForm, CommentForm, ExtensionForm, RecommendationForm
+from .forms import (
+    ActionForm,
+    ActionProgressForm,
+    AnswerForm,
+    ArchiveForm,
+    CommentForm,
+    ExtensionForm,
+    RecommendationForm,
+)
 from .models import Action, Comment, Recommendation
 from .permissions import can_answer, can_ask, can_update_action, person_of
 
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def restore_url(user, record: Recommendation | Action) -> str:
+    """Where the programme manager restores an archived record ("" for a live record, or for anyone else)."""
+    name = record._meta.model_name
+    if not record.is_archived or not user.has_perm(f"recommendations.change_{name}"):
+        return ""
+    return reverse(f"recommendations:{name}_restore", args=[record.pk])
 
 
 def _rag_label(action) -> str:
@@ -209,6 +225,7 @@ class RecommendationDetailView(LoginRequiredMixin, DetailView):
             decisions=list(recommendation.decisions.all()),
             challenges=challenges_for(self.request, recommendation),
             can_edit=user.has_perm("recommendations.change_recommendation"),
+            restore_url=restore_url(user, recommendation),
             can_add_action=user.has_perm("recommendations.add_action"),
             can_decide=user.has_perm("programmes.add_decision"),
             **kwargs,
@@ -234,6 +251,7 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             challenges=challenges_for(self.request, action),
             progress_form=ActionProgressForm(action=action) if can_update else None,
             can_edit=user.has_perm("recommendations.change_action"),
+            restore_url=restore_url(user, action),
             **kwargs,
         )
 
@@ -426,9 +444,12 @@ class ActionProgressView(LoginRequiredMixin, TemplateResponseMixin, View):
     row_template_name = "recommendations/partials/action_row.html"
 
     def get_action(self) -> Action:
-        action = get_object_or_404(Action.objects.select_related("owner"), pk=self.kwargs["pk"])
+        actions = Action.objects.select_related("owner", "recommendation__review")
+        action = get_object_or_404(actions, pk=self.kwargs["pk"])
         if not can_update_action(self.request.user, action):
-            raise PermissionDenied("Only the action's owner or the programme manager can update it.")
+            raise PermissionDenied(
+                "Only the action's owner, the project director of its review or the programme manager can update it."
+            )
         return action
 
     def is_htmx(self) -> bool:
@@ -522,3 +543,84 @@ class RecommendationExtendView(LoginRequiredMixin, PermissionRequiredMixin, Form
             self.request, f"Extension recorded: the target is now {form.cleaned_data['revised_target_date']:%d %B %Y}."
         )
         return redirect(self.recommendation.get_absolute_url())
+
+
+class ArchiveView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Archive a record entered in error, or restore an archived one, with a reason. The page says beforehand what
+    keeps a record in the register, so nobody writes a reason for an archive that will be refused."""
+
+    template_name = "recommendations/archive_form.html"
+    form_class = ArchiveForm
+    model = None
+    restore = False
+
+    @cached_property
+    def object(self):
+        # Read after the sign-in and permission checks, so no one learns from a 404 which records exist.
+        queryset = self.model.all_objects.filter(archived_at__isnull=not self.restore)
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def blockers(self) -> list[str]:
+        if self.restore:
+            return []
+        return services.archive_blockers(**{self.model._meta.model_name: self.object})
+
+    def get_context_data(self, **kwargs):
+        noun = self.model._meta.verbose_name
+        return super().get_context_data(
+            object=self.object,
+            noun=noun,
+            restore=self.restore,
+            blockers=self.blockers(),
+            active_actions=(
+                list(self.object.actions.order_by("due_date", "id"))
+                if isinstance(self.object, Recommendation) and not self.restore
+                else []
+            ),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        noun = self.model._meta.model_name
+        reason = form.cleaned_data["reason"]
+        try:
+            if self.restore:
+                getattr(services, f"{noun}_restore")(**{noun: self.object}, actor=self.request.user, reason=reason)
+            else:
+                getattr(services, f"{noun}_archive")(
+                    **{noun: self.object},
+                    actor=self.request.user,
+                    reason=reason,
+                    seen_version=form.cleaned_data.get("seen_version"),
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+            if isinstance(error, StaleEditError):
+                form.show_current_version(error)
+            return self.form_invalid(form)
+        verb = "restored" if self.restore else "archived"
+        messages.success(self.request, f"{self.model._meta.verbose_name.capitalize()} {verb}.")
+        if self.restore or isinstance(self.object, Recommendation):
+            return redirect(self.object.get_absolute_url())
+        return redirect(self.object.recommendation.get_absolute_url())
+
+
+class RecommendationArchiveView(ArchiveView):
+    model = Recommendation
+    permission_required = "recommendations.change_recommendation"
+
+
+class RecommendationRestoreView(RecommendationArchiveView):
+    restore = True
+
+
+class ActionArchiveView(ArchiveView):
+    model = Action
+    permission_required = "recommendations.change_action"
+
+
+class ActionRestoreView(ActionArchiveView):
+    restore = True

@@ -10,7 +10,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from programmes.choices import BodyKind
+from recommendations.choices import DecisionStatus
 from recommendations.models import Action
+from recommendations.services import action_archive, recommendation_archive
 from tests.programmes.factories import (
     BodyFactory,
     DecisionFactory,
@@ -94,12 +96,16 @@ EXPECTED = {
     "recommendations:recommendation_create": manager_only(),
     "recommendations:recommendation_update": manager_only(),
     "recommendations:recommendation_extend": manager_only(),
+    "recommendations:recommendation_archive": manager_only(),
+    "recommendations:recommendation_restore": manager_only(),
     "recommendations:recommendation_import": manager_only(post_ok=400),
     "recommendations:recommendation_import_confirm": manager_only(get_ok=302, post_ok=302),
     "recommendations:action_create": manager_only(),
     "recommendations:action_list": READ,
     "recommendations:action_detail": READ,
     "recommendations:action_update": manager_only(),
+    "recommendations:action_archive": manager_only(),
+    "recommendations:action_restore": manager_only(),
     # The owner's own action; the manager may update any. An empty update is refused with the form's errors.
     "recommendations:action_progress": {
         "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
@@ -144,7 +150,7 @@ def test_every_url_has_an_entry_in_the_matrix():
 
 
 @pytest.fixture
-def register(owner_user):
+def register(owner_user, manager_user):
     programme = ProgrammeFactory()
     review = ReviewFactory(programme=programme)
     source = SourceFactory(review=review, programme=programme)
@@ -152,7 +158,15 @@ def register(owner_user):
     action = ActionFactory(recommendation=recommendation, owner=owner_user.person)
     update = ProgressUpdateFactory(action=action, author=owner_user.person)
     board = BodyFactory(kind=BodyKind.PROGRAMME_BOARD)
+    entered_twice = RecommendationFactory(
+        source=source, review=review, decision_status=DecisionStatus.PROPOSED, original_target_date=None
+    )
+    recommendation_archive(recommendation=entered_twice, actor=manager_user, reason="Entered twice")
+    duplicate_action = ActionFactory(recommendation=recommendation)
+    action_archive(action=duplicate_action, actor=manager_user, reason="Entered twice")
     return {
+        "archived_recommendation": entered_twice,
+        "archived_action": duplicate_action,
         "programme": programme,
         "review": review,
         "recommendation": recommendation,
@@ -193,6 +207,10 @@ def url_for(name: str, objects: dict) -> str:
         "recommendation_extend": lambda: reverse(name, args=[objects["recommendation"].pk]),
         "review_stage": lambda: reverse(name, args=[objects["review"].pk]),
         "action_progress": lambda: reverse(name, args=[objects["action"].pk]),
+        "recommendation_archive": lambda: reverse(name, args=[objects["recommendation"].pk]),
+        "action_archive": lambda: reverse(name, args=[objects["action"].pk]),
+        "recommendation_restore": lambda: reverse(name, args=[objects["archived_recommendation"].pk]),
+        "action_restore": lambda: reverse(name, args=[objects["archived_action"].pk]),
     }
     if short in special:
         return special[short]()
