@@ -54,6 +54,8 @@ def _display(record, field: models.Field) -> str:
         return str(related) if related is not None else f"#{value}"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%d %b %Y %H:%M:%S").lstrip("0")
     return str(value)
 
 

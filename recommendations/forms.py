@@ -279,7 +279,7 @@ class ArchiveForm(SeenVersionMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, 'Entered twice: the same recommendation is number 4'. It is kept in the audit trail.",
-        error_messages={"required": "Say why."},
+        error_messages={"required": "Give the reason: it is kept in the audit trail."},
     )
 
     def __init__(self, *args, instance=None, **kwargs):

@@ -56,6 +56,9 @@ def test_the_manager_archives_a_duplicate_and_it_leaves_the_lists_but_not_the_tr
         assert action.history.first().history_change_reason.startswith("Archived: archived with its recommendation")
     assert AuditEntry.objects.filter(object_id=str(duplicate.pk), reason__startswith="Archived").exists()
     assert verify_chain().intact
+    trail = text_of(manager_client.get("/audit/"))
+    when = timezone.localtime(Recommendation.all_objects.get(pk=duplicate.pk).archived_at)
+    assert f'<ins class="bvgov-changes__new">{when.day} {when:%b %Y %H:%M:%S}</ins>' in trail
 
     listed = text_of(member_client.get("/recommendations/"))
     assert "Publish the call handling standard" not in listed
@@ -121,7 +124,7 @@ def test_an_action_reported_on_challenged_or_started_cannot_be_archived(manager_
 def test_a_reason_is_required(manager_client):
     action = ActionFactory()
     response = manager_client.post(f"/actions/{action.pk}/archive/", {"reason": "  "})
-    assert response.status_code == 200 and "Say why" in text_of(response)
+    assert response.status_code == 200 and "Give the reason" in text_of(response)
     action.refresh_from_db()
     assert not action.is_archived
 
