@@ -191,6 +191,24 @@ def _archive(instance, *, actor, reason: str, when):
     return save_with_history(instance, actor=actor, reason=f"Archived: {reason}")
 
 
+def _restore(instance, *, actor, reason: str):
+    instance.archived_at, instance.archive_reason = None, ""
+    return save_with_history(instance, actor=actor, reason=reason)
+
+
+def _locked(model, pk: int, *, reason: str, restoring: bool, seen_version: int | None = None):
+    """The record's row, locked until commit, once the reason is given and the record is in the state the step
+    starts from (live to archive, archived to restore)."""
+    noun = model._meta.verbose_name
+    if not reason:
+        raise ValidationError({"reason": f"Say why the {noun} is being {'restored' if restoring else 'archived'}."})
+    locked = model.all_objects.select_for_update().get(pk=pk)
+    check_not_stale(locked, seen_version)
+    if locked.is_archived != restoring:
+        raise ValidationError(f"This {noun} is {'not' if restoring else 'already'} archived.")
+    return locked
+
+
 @transaction.atomic
 def recommendation_archive(
     *, recommendation: Recommendation, actor, reason: str, seen_version: int | None = None
@@ -198,12 +216,7 @@ def recommendation_archive(
     """Take a recommendation entered in error out of the register, with its actions; every history row stays, and
     it can be restored. Refused for anything a body has decided on or anyone has reported on or challenged."""
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the recommendation is being archived."})
-    locked = Recommendation.all_objects.select_for_update().get(pk=recommendation.pk)
-    check_not_stale(locked, seen_version)
-    if locked.is_archived:
-        raise ValidationError("This recommendation is already archived.")
+    locked = _locked(Recommendation, recommendation.pk, reason=reason, restoring=False, seen_version=seen_version)
     _refuse_unless_archivable("recommendation", archive_blockers(recommendation=locked))
     when = timezone.now()
     for action in Action.objects.select_for_update().filter(recommendation=locked).order_by("pk"):
@@ -215,19 +228,13 @@ def recommendation_archive(
 def recommendation_restore(*, recommendation: Recommendation, actor, reason: str) -> Recommendation:
     """Bring an archived recommendation back, with the actions archived along with it."""
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the recommendation is being restored."})
-    locked = Recommendation.all_objects.select_for_update().get(pk=recommendation.pk)
-    if not locked.is_archived:
-        raise ValidationError("This recommendation is not archived.")
-    archived_with_it = Action.all_objects.select_for_update().filter(
-        recommendation=locked, archived_at=locked.archived_at
+    locked = _locked(Recommendation, recommendation.pk, reason=reason, restoring=True)
+    archived_with_it = list(
+        Action.all_objects.select_for_update().filter(recommendation=locked, archived_at=locked.archived_at)
     )
-    locked.archived_at, locked.archive_reason = None, ""
-    save_with_history(locked, actor=actor, reason=f"Restored: {reason}")
-    for action in archived_with_it.order_by("pk"):
-        action.archived_at, action.archive_reason = None, ""
-        save_with_history(action, actor=actor, reason=f"Restored with its recommendation: {reason}")
+    _restore(locked, actor=actor, reason=f"Restored: {reason}")
+    for action in sorted(archived_with_it, key=lambda action: action.pk):
+        _restore(action, actor=actor, reason=f"Restored with its recommendation: {reason}")
     return locked
 
 
@@ -236,12 +243,7 @@ def action_archive(*, action: Action, actor, reason: str, seen_version: int | No
     """Take an action entered in error out of the register; every history row stays, and it can be restored.
     Refused for an action that has started, been reported on or been challenged."""
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the action is being archived."})
-    locked = Action.all_objects.select_for_update().get(pk=action.pk)
-    check_not_stale(locked, seen_version)
-    if locked.is_archived:
-        raise ValidationError("This action is already archived.")
+    locked = _locked(Action, action.pk, reason=reason, restoring=False, seen_version=seen_version)
     _refuse_unless_archivable("action", archive_blockers(action=locked))
     return _archive(locked, actor=actor, reason=reason, when=timezone.now())
 
@@ -249,12 +251,7 @@ def action_archive(*, action: Action, actor, reason: str, seen_version: int | No
 @transaction.atomic
 def action_restore(*, action: Action, actor, reason: str) -> Action:
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why the action is being restored."})
-    locked = Action.all_objects.select_for_update().get(pk=action.pk)
-    if not locked.is_archived:
-        raise ValidationError("This action is not archived.")
+    locked = _locked(Action, action.pk, reason=reason, restoring=True)
     if Recommendation.all_objects.filter(pk=locked.recommendation_id, archived_at__isnull=False).exists():
         raise ValidationError("Its recommendation is archived: restore the recommendation, and its actions with it.")
-    locked.archived_at, locked.archive_reason = None, ""
-    return save_with_history(locked, actor=actor, reason=f"Restored: {reason}")
+    return _restore(locked, actor=actor, reason=f"Restored: {reason}")
