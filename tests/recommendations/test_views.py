@@ -688,6 +688,21 @@ class TestActionCreateAndUpdate:
         assert action.history.latest().history_user == manager_user
         assert action.history.filter(history_change_reason="Date moved after the board").exists()
 
+    def test_the_first_action_of_a_recommendation_has_nothing_to_wait_on_and_says_so(
+        self, manager_client, recommendation
+    ):
+        url = reverse("recommendations:action_create", args=[recommendation.pk])
+
+        first = manager_client.get(url).content.decode()
+        ActionFactory(recommendation=recommendation, description="Survey the boroughs.")
+        second = manager_client.get(url).content.decode()
+
+        # An empty checkbox group is one GOV.UK Frontend's checkboxes component refuses to start, with a console error.
+        assert "There is nothing to choose from yet." in first
+        assert 'data-module="govuk-checkboxes"' not in first
+        assert "There is nothing to choose from yet." not in second
+        assert 'data-module="govuk-checkboxes"' in second and "Survey the boroughs." in second
+
     def test_an_action_without_a_description_is_refused(self, manager_client, recommendation):
         url = reverse("recommendations:action_create", args=[recommendation.pk])
 
