@@ -103,6 +103,19 @@ class TestRecommendationList:
     def list_url(**params):
         return reverse("recommendations:recommendation_list") + ("?" + urlencode(params, doseq=True) if params else "")
 
+    def test_the_programme_manager_is_offered_recording_and_importing_and_a_member_neither(
+        self, manager_client, member_client
+    ):
+        record = reverse("recommendations:recommendation_create")
+        import_ = reverse("recommendations:recommendation_import")
+
+        for_manager = manager_client.get(self.list_url()).content.decode()
+        for_member = member_client.get(self.list_url()).content.decode()
+
+        assert f'href="{record}">Record a recommendation</a>' in for_manager
+        assert f'href="{import_}">Import a report\'s recommendations</a>' in for_manager
+        assert record not in for_member and import_ not in for_member
+
     def test_each_row_shows_what_a_member_looks_for(self, member_client):
         owner = PersonFactory(name="Steve House")
         rec = RecommendationFactory(
