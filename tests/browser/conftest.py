@@ -154,7 +154,13 @@ class Journey:
         self.screenshot_path = screenshot_path
         self.username = username
         self.javascript = javascript
-        self.context = browser.new_context(base_url=base_url, java_script_enabled=javascript, accept_downloads=True)
+        self.context = browser.new_context(
+            base_url=base_url,
+            java_script_enabled=javascript,
+            accept_downloads=True,
+            locale="en-GB",
+            timezone_id="Europe/London",
+        )
         self.context.set_default_timeout(15_000)
         self.page = self.context.new_page()
         self.problems: list[str] = []
@@ -221,6 +227,10 @@ class Journey:
             full_page=True,
             caret="initial",
         )
+        # bvgov.js marks the body once it has started GOV.UK Frontend: proof that, under the CSP, the scripts ran (or,
+        # with JavaScript off, that nothing did).
+        started = "js-enabled" in (self.page.locator("body").get_attribute("class") or "").split()
+        assert started == self.javascript, f"{name}: bvgov.js {'did not start' if self.javascript else 'ran'}"
         violations = self._axe_violations()
         AXE_TALLY.pages += 1
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
