@@ -5,8 +5,8 @@ artifacts/screenshots/<test>/<nn>-<page>.png; a console error, a Content-Securit
 a 5xx anywhere in a journey fails it. The app's own CSP stays in force: axe-core is evaluated through the DevTools
 protocol (page.evaluate), which the page's CSP does not govern, so no test needs bypass_csp.
 
-Without /usr/bin/chromium or the playwright package the browser tests are skipped, saying which is missing; with
-BVGOV_REQUIRE_BROWSER=1 (as .ci/run sets) they fail instead.
+Without /usr/bin/chromium, the playwright package or axe-core the browser tests are skipped, saying which is missing;
+with BVGOV_REQUIRE_BROWSER=1 (as .ci/run sets) they fail instead.
 """
 
 import itertools
@@ -26,7 +26,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from bvgov.demo import DEMO_PASSWORD
 from programmes.audit import guarded_tables, install_append_only_guards, remove_append_only_guards
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, never a browser Playwright downloads. BVGOV_CHROMIUM points elsewhere (the skip's own test).
+CHROMIUM = Path(os.environ.get("BVGOV_CHROMIUM") or "/usr/bin/chromium")
 AXE_SCRIPT = settings.BASE_DIR / "node_modules/axe-core/axe.min.js"
 SCREENSHOTS = settings.BASE_DIR / "artifacts/screenshots"
 # --disable-background-networking and the two after it keep Chromium from calling home, which on a closed network
