@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from reviews.models import Review
+
 CONSULTATION = "Best Value Review of Consultation"
 DISTRICT_AUDIT = "MPS action plan on the District Audit report on the 2002/03 Policing and Performance Plan"
 RISK_FRAMEWORK = "Put in place a risk assessment framework for single crewing of response officers."
@@ -203,11 +205,12 @@ def inspector_checks_the_trail(inspector, *, action_url: str) -> None:
     inspector.see("authority-decision")
     assert "The Authority approved the final report after the management board." in inspector.main_text()
 
+    review = Review.objects.get(title=CONSULTATION).pk
     edit_pages = {
-        "review-edit": "/reviews/1/edit/",
-        "review-stage": "/reviews/1/stage/",
+        "review-edit": f"/reviews/{review}/edit/",
+        "review-stage": f"/reviews/{review}/stage/",
         "record-review": "/reviews/new/",
-        "record-decision": "/decisions/new/?subject=reviews.review.1",
+        "record-decision": f"/decisions/new/?subject=reviews.review.{review}",
         "record-recommendation": "/recommendations/new/",
         "import": "/recommendations/import/",
         "action-edit": action_url.removeprefix(inspector.base_url) + "edit/",
