@@ -1,14 +1,16 @@
 """Real-browser fixtures: Debian's Chromium, driven by Playwright, against a live server holding the demo register.
 
 Every page a journey lands on is checked with axe-core (zero serious or critical violations) and screenshotted into
-artifacts/screenshots/<test>/<nn>-<page>.png; a console error, a Content-Security-Policy violation, a script error or
-a 5xx anywhere in a journey fails it. The app's own CSP stays in force: axe-core is evaluated through the DevTools
-protocol (page.evaluate), which the page's CSP does not govern, so no test needs bypass_csp.
+artifacts/screenshots/<test>/<nn>-<user>-<page>.png; a console error, a Content-Security-Policy violation, a script
+error or a 4xx or 5xx response the journey did not expect fails it. The app's own CSP stays in force: axe-core is
+evaluated through the DevTools protocol (page.evaluate), which the page's CSP does not govern, so no test needs
+bypass_csp; a JavaScript-off page is checked as explained in Journey._axe_violations.
 
 Without /usr/bin/chromium, the playwright package or axe-core the browser tests are skipped, saying which is missing;
 with BVGOV_REQUIRE_BROWSER=1 (as .ci/run sets) they fail instead.
 """
 
+import functools
 import itertools
 import os
 import re
@@ -65,6 +67,11 @@ class AxeTally:
 
 
 AXE_TALLY = AxeTally()
+
+
+@functools.cache
+def axe_source() -> str:
+    return AXE_SCRIPT.read_text()
 
 
 def browser_missing() -> str:
@@ -149,7 +156,7 @@ class Journey:
     """One person's visit: a browser page, with every page it lands on checked by axe-core and screenshotted.
 
     Call see() on each page the journey reaches; at the end, check_clean() fails if any page was reached but not
-    seen, or if the browser reported a console error, a script error, a CSP violation or a server error.
+    seen, or if the browser reported a console error, a script error, a CSP violation or an unexpected 4xx or 5xx.
     """
 
     def __init__(self, *, browser, base_url: str, screenshot_path, username: str, javascript: bool = True):
@@ -249,7 +256,7 @@ class Journey:
 
     def _axe_violations(self) -> list[dict]:
         if self.javascript:
-            self.page.evaluate(AXE_SCRIPT.read_text())
+            self.page.evaluate(axe_source())
             return self.page.evaluate(RUN_AXE)
         # With JavaScript off the page runs no timers, and axe-core needs them. So the page's DOM (which, with no
         # script run, is the server's HTML) is checked in a second page, at the same address with the same
@@ -257,10 +264,14 @@ class Journey:
         html = self.page.content()
         checker = self._checker_page()
         url = self.page.url
-        checker.route(url, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
+
+        def is_the_page(address: str) -> bool:
+            return address == url
+
+        checker.route(is_the_page, lambda route: route.fulfill(status=200, content_type="text/html", body=html))
         checker.goto(url)
-        checker.unroute(url)
-        checker.evaluate(AXE_SCRIPT.read_text())
+        checker.unroute(is_the_page)
+        checker.evaluate(axe_source())
         return checker.evaluate(RUN_AXE)
 
     def _checker_page(self):
@@ -269,9 +280,6 @@ class Journey:
             context.route(re.compile(r".*\.m?js(\?.*)?$"), lambda route: route.abort())
             self._checker = context.new_page()
         return self._checker
-
-    def expect_download(self):
-        return self.page.expect_download()
 
     def check_clean(self) -> None:
         unseen = [url for url in dict.fromkeys(self.reached) if url not in self.seen and url != "about:blank"]
