@@ -195,7 +195,7 @@ class Journey:
 
     def _on_response(self, response) -> None:
         url = urldefrag(response.url).url
-        expected = self.expected_statuses.get(url)
+        expected = self.expected_statuses.pop(url, None)
         if expected is not None:
             if response.status != expected:
                 self.problems.append(f"{url} answered {response.status}, not the expected {expected}")
@@ -208,11 +208,13 @@ class Journey:
 
     # What the journey does.
 
+    def expect(self, path: str, status: int) -> None:
+        """The next response from this address is to have this status (a refusal, a form sent back with errors)."""
+        self.expected_statuses[self.base_url + path] = status
+
     def go(self, path: str, *, status: int = 200):
-        url = self.base_url + path
-        self.expected_statuses[url] = status
-        response = self.page.goto(url)
-        del self.expected_statuses[url]
+        self.expect(path, status)
+        response = self.page.goto(self.base_url + path)
         assert response.status == status, f"{path} answered {response.status}, not {status}"
         return response
 
