@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from recommendations.models import Action
 
 RISK_FRAMEWORK = "Put in place a risk assessment framework for single crewing of response officers."
@@ -10,8 +12,9 @@ REASON = "The pilot boroughs found no new risk: amber until the Federation agree
 EVIDENCE = b"Single crewing risk assessment framework: draft 2, for the pilot boroughs.\n"
 
 
-def test_owner_updates_their_action_with_evidence_and_overrides_its_rag(journey):
-    owner = journey("owner")
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_owner_updates_their_action_with_evidence_and_overrides_its_rag(journey, javascript):
+    owner = journey("owner", javascript=javascript)
     page = owner.page
     theirs = sorted(Action.objects.filter(owner__user__username="owner").values_list("description", flat=True))
     someone_elses = Action.objects.exclude(owner__user__username="owner").exclude(owner=None).first().description
@@ -38,10 +41,12 @@ def test_owner_updates_their_action_with_evidence_and_overrides_its_rag(journey)
         files=[{"name": "risk-framework-draft-2.txt", "mimeType": "text/plain", "buffer": EVIDENCE}]
     )
     card.get_by_role("button", name="Save update").click()
-    updated = page.locator(".bvgov-action").filter(has_text="Action updated.")
-    updated.wait_for()
-    owner.see("action-updated-in-place")
-    assert page.url.endswith("/my-actions/"), "the update came back in place, not as a new page"
+    # With JavaScript the card comes back in place with the message in it; without, the page, with it at the top.
+    updated = page.locator(".bvgov-action").filter(has=page.get_by_role("link", name=RISK_FRAMEWORK))
+    page.get_by_text("Action updated.").wait_for()
+    owner.see("action-updated")
+    assert page.url.endswith("/my-actions/")
+    assert ("Action updated." in updated.inner_text()) == javascript
     tags = updated.locator(".govuk-summary-card__actions").inner_text()
     assert "In progress" in tags and "RAG Amber" in tags
     assert re.search(rf"RAG override\s+Amber \(derived: Red\) — {re.escape(REASON)}", updated.inner_text())
