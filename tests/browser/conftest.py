@@ -135,6 +135,14 @@ def empty_append_only_tables() -> None:
         install_append_only_guards(schema_editor, tables)
 
 
+def pytest_collection_modifyitems(items):
+    """Mark every test of this folder `browser`, so that `-m "not browser"` leaves them out."""
+    folder = Path(__file__).parent
+    for item in items:
+        if folder in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test, so that the journey's end checks run only after a journey that passed."""
