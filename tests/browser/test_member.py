@@ -43,7 +43,7 @@ def test_member_reads_the_dashboard_challenges_an_owner_and_looks_back(journey, 
     assert f"Demo Member asked {OWNER} on" in challenge.inner_text()
     assert "Unanswered" in challenge.inner_text()
 
-    page.get_by_role("link", name="Committee dashboard").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Committee dashboard").click()
     member.see("dashboard-again")
     page.get_by_label("Show the register as at").fill("2003-06-30")
     page.get_by_role("button", name="Show").click()
