@@ -42,8 +42,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    # As the authority's people see it: dates in date inputs day first.
-    "--lang=en-GB",
 ]
 BLOCKING_IMPACTS = ("serious", "critical")
 # GOV.UK Frontend and MOJ Frontend report a component that cannot start with console.log, not console.error.
