@@ -1,6 +1,7 @@
 """The committee pack: the six-monthly update as a paper, as at a past day, compared with the previous pack."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -125,6 +126,13 @@ def test_the_paper_is_in_the_authoritys_report_format(member_client, history):
     assert "cc@mpa.example.gov.uk" in content
     assert "css/pack.css" in content
     assert "Print this paper" in content
+
+
+def test_every_column_header_has_text_a_screen_reader_can_read(member_client, history):
+    content = member_client.get("/pack/").content.decode()
+
+    assert "Implementation figures then and now" in content
+    assert not re.search(r"<th[^>]*>\s*</th>", content)
 
 
 def test_the_figures_are_those_of_the_as_at_day(member_client, history):

@@ -103,6 +103,19 @@ class TestRecommendationList:
     def list_url(**params):
         return reverse("recommendations:recommendation_list") + ("?" + urlencode(params, doseq=True) if params else "")
 
+    def test_the_programme_manager_is_offered_recording_and_importing_and_a_member_neither(
+        self, manager_client, member_client
+    ):
+        record = reverse("recommendations:recommendation_create")
+        import_ = reverse("recommendations:recommendation_import")
+
+        for_manager = manager_client.get(self.list_url()).content.decode()
+        for_member = member_client.get(self.list_url()).content.decode()
+
+        assert f'href="{record}">Record a recommendation</a>' in for_manager
+        assert f'href="{import_}">Import a report\'s recommendations</a>' in for_manager
+        assert record not in for_member and import_ not in for_member
+
     def test_each_row_shows_what_a_member_looks_for(self, member_client):
         owner = PersonFactory(name="Steve House")
         rec = RecommendationFactory(
@@ -687,6 +700,21 @@ class TestActionCreateAndUpdate:
         assert list(action.depends_on.all()) == [other]
         assert action.history.latest().history_user == manager_user
         assert action.history.filter(history_change_reason="Date moved after the board").exists()
+
+    def test_the_first_action_of_a_recommendation_has_nothing_to_wait_on_and_says_so(
+        self, manager_client, recommendation
+    ):
+        url = reverse("recommendations:action_create", args=[recommendation.pk])
+
+        first = manager_client.get(url).content.decode()
+        ActionFactory(recommendation=recommendation, description="Survey the boroughs.")
+        second = manager_client.get(url).content.decode()
+
+        # An empty checkbox group is one GOV.UK Frontend's checkboxes component refuses to start, with a console error.
+        assert "There is nothing to choose from yet." in first
+        assert 'data-module="govuk-checkboxes"' not in first
+        assert "There is nothing to choose from yet." not in second
+        assert 'data-module="govuk-checkboxes"' in second and "Survey the boroughs." in second
 
     def test_an_action_without_a_description_is_refused(self, manager_client, recommendation):
         url = reverse("recommendations:action_create", args=[recommendation.pk])
