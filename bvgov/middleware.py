@@ -45,3 +45,35 @@ class IdleTimeoutMiddleware:
             response["HX-Redirect"] = reverse(settings.LOGIN_URL)
             return response
         return redirect_to_login(request.get_full_path())
+
+
+class QueryCountMiddleware:
+    """Benchmarks only (settings BENCHMARK_HEADERS, off by default): each response says how many database queries
+    it took (X-Query-Count) and how long the server spent on it and in the database (Server-Timing).
+
+    Outermost, so that the session and user lookups count too. A streamed response is timed up to its first byte.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        counter = {"queries": 0, "seconds": 0.0}
+
+        def count(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                counter["queries"] += 1
+                counter["seconds"] += time.perf_counter() - started
+
+        started = time.perf_counter()
+        with connection.execute_wrapper(count):
+            response = self.get_response(request)
+        total_ms = (time.perf_counter() - started) * 1000
+        response["X-Query-Count"] = str(counter["queries"])
+        response["Server-Timing"] = f"app;dur={total_ms:.1f}, db;dur={counter['seconds'] * 1000:.1f}"
+        return response

@@ -629,7 +629,10 @@ class Generator:
                 if values["status"] in (ActionStatus.COMPLETE, ActionStatus.CANCELLED) and "status" not in changes:
                     changes["status"] = ActionStatus.IN_PROGRESS
                     changes["completed_on"] = None
-            values = dict(values, **changes)
+            changed = dict(values, **changes)
+            if changed == values:  # every version records a change, as a save through the app would
+                changed["due_date"] = values["due_date"] + datetime.timedelta(days=self.rng.randrange(7, 60))
+            values = changed
             timeline.add(noon(day, (number + index) % 600), self.user_id(), self.rng.choice(ACTION_REASONS), values)
         return timeline
 

@@ -33,3 +33,5 @@ urlpatterns = [
     path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
+
+handler500 = "bvgov.errors.service_error"

@@ -177,3 +177,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# Benchmark runs only (benchmarks/run.py): query counts and server time on every response. Never in production use.
+BENCHMARK_HEADERS = env_bool("BENCHMARK_HEADERS", False)
+if BENCHMARK_HEADERS:
+    MIDDLEWARE = ["bvgov.middleware.QueryCountMiddleware", *MIDDLEWARE]

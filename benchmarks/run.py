@@ -1,0 +1,644 @@
+"""The benchmark: bvgov under gunicorn on a generated register (manage.py generate_register), page by page beside
+the Django admin, then a mixed load with wrk, and optionally a PostgreSQL restart under that load.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5433/bvgov_bench .venv/bin/python benchmarks/run.py \
+        [--requests 50] [--throughput] [--fault "pg_ctlcluster --skip-systemctl-redirect 15 bench restart"]
+
+Server time and queries come from the response headers that bvgov.middleware.QueryCountMiddleware adds when the
+server runs with BENCHMARK_HEADERS=1 (never in production); client time is measured here too. One client, one
+request at a time, keep-alive, after a few warm-up requests. The results table goes to benchmarks/RESULTS.md.
+Load goes to 127.0.0.1 only.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.parse
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+PASSWORD = "bench-only-password"  # generate_register --password bench-only-password
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = max(0, min(len(ordered) - 1, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+class Client:
+    """One keep-alive connection with its own cookies (the server marks them Secure; this client sends them over
+    loopback HTTP anyway, as a TLS proxy in front would)."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=60)
+
+    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = urllib.parse.urlencode(body, doseq=True)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        started = time.perf_counter()
+        try:
+            self.connection.request(method, path, body=data, headers=headers)
+            response = self.connection.getresponse()
+            content = response.read()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
+            raise
+        elapsed = (time.perf_counter() - started) * 1000
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                self.cookies[name] = morsel.value
+        return response, content, elapsed
+
+    def sign_in(self, username: str) -> None:
+        response, content, _ = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
+        response, _, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        )
+        if response.status != 302:
+            raise SystemExit(f"Sign-in as {username} failed: {response.status}")
+
+    def csrf_token(self, path: str) -> str:
+        _, content, _ = self.request("GET", path)
+        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1).decode()
+
+
+def server_env(args) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bvgov.settings.prod",
+        DATABASE_URL=args.database_url,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=HOST,
+        SECURE_SSL_REDIRECT="False",
+        DEBUG="False",
+        BENCHMARK_HEADERS="1",
+        LOG_LEVEL="WARNING",
+        CONN_MAX_AGE="600",
+    )
+    return env
+
+
+def start_gunicorn(args, workers: int) -> subprocess.Popen:
+    env = server_env(args)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "bvgov.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"{HOST}:{args.port}",
+            "--access-logfile",
+            "-" if args.access_log else "/dev/null",
+            "--error-logfile",
+            str(args.error_log),
+            "--timeout",
+            "120",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http.client.HTTPConnection(HOST, args.port, timeout=2).request("GET", "/accounts/login/")
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+def fixtures(args) -> dict:
+    """What the pages are asked about, read from the generated register through the ORM."""
+    os.environ.update(server_env(args))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bvgov.settings.prod"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from bvgov.selectors import boards
+    from programmes.models import Person
+    from recommendations.models import Action
+    from reviews.models import Review
+
+    long_history = (
+        Action.history.model.objects.values("id").annotate(n=Count("history_id")).order_by("-n").first()
+    )
+    owner = Person.objects.get(user__username="bench-owner")
+    open_actions = list(
+        Action.objects.filter(owner=owner, status__in=["not_started", "in_progress", "blocked"])
+        .order_by("id")
+        .values_list("id", flat=True)[:200]
+    )
+    board = boards().filter(kind="project_board").first()
+    review = Review.objects.order_by("id").first()
+    inspector = __import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model()
+    officer = inspector.objects.filter(username__startswith="officer").order_by("id").first()
+    return {
+        "long_history_action": long_history["id"],
+        "long_history_versions": long_history["n"],
+        "open_actions": open_actions,
+        "board": board.pk,
+        "review": review.pk,
+        "officer": officer.pk,
+        "as_at": "2016-06-30",
+    }
+
+
+def pages(fx: dict) -> list[dict]:
+    """Each page: our path, who reads it, and the admin page it is compared with (if any)."""
+    action = fx["long_history_action"]
+    return [
+        {"name": "Committee dashboard", "path": "/", "user": "bench-member", "target": 150},
+        {
+            "name": f"Committee dashboard as at {fx['as_at']}",
+            "path": f"/?as_at={fx['as_at']}",
+            "user": "bench-member",
+            "target": 150,
+        },
+        {"name": "Board dashboard", "path": f"/boards/?body={fx['board']}", "user": "bench-member", "target": 150},
+        {
+            "name": "Inspector trail, unfiltered",
+            "path": "/audit/",
+            "user": "bench-inspector",
+            "target": 200,
+            "admin": "/admin/programmes/auditentry/",
+        },
+        {
+            "name": "Inspector trail, filtered (user + review)",
+            "path": f"/audit/?user={fx['officer']}&review={fx['review']}",
+            "user": "bench-inspector",
+            "target": 200,
+            "admin": f"/admin/programmes/auditentry/?user__id__exact={fx['officer']}&review_id={fx['review']}",
+        },
+        {
+            "name": f"One action's history ({fx['long_history_versions']} versions)",
+            "path": f"/history/recommendations/action/{action}/",
+            "user": "bench-inspector",
+            "admin": f"/admin/recommendations/action/{action}/history/",
+            "ratio_target": 0.5,
+        },
+        {
+            "name": "Actions list, filtered (status blocked)",
+            "path": "/actions/?status=blocked",
+            "user": "bench-member",
+            "admin": "/admin/recommendations/action/?status__exact=blocked",
+            "ratio_target": 0.5,
+        },
+    ]
+
+
+def measure(client: Client, method: str, path: str, count: int, body=None, warmup: int = 3) -> dict:
+    server, client_ms, queries, statuses = [], [], [], []
+    for number in range(count + warmup):
+        payload = body(number) if callable(body) else body
+        response, _, elapsed = client.request(method, path(number) if callable(path) else path, payload)
+        if number < warmup:
+            continue
+        statuses.append(response.status)
+        timing = re.search(r"app;dur=([\d.]+)", response.headers.get("Server-Timing", ""))
+        server.append(float(timing.group(1)) if timing else elapsed)
+        client_ms.append(elapsed)
+        queries.append(int(response.headers.get("X-Query-Count", "-1")))
+    return {
+        "requests": count,
+        "statuses": sorted(set(statuses)),
+        "queries_min": min(queries),
+        "queries_max": max(queries),
+        "p50": statistics.median(server),
+        "p95": percentile(server, 0.95),
+        "client_p50": statistics.median(client_ms),
+        "client_p95": percentile(client_ms, 0.95),
+    }
+
+
+def single_client(args, fx: dict) -> list[dict]:
+    clients: dict[str, Client] = {}
+
+    def client_for(username: str) -> Client:
+        if username not in clients:
+            clients[username] = Client(args.port)
+            clients[username].sign_in(username)
+        return clients[username]
+
+    results = []
+    for page in pages(fx):
+        ours = measure(client_for(page["user"]), "GET", page["path"], args.requests)
+        row = {**page, "ours": ours}
+        if page.get("admin"):
+            row["theirs"] = measure(client_for("bench-admin"), "GET", page["admin"], args.requests)
+        results.append(row)
+        print(f"  {page['name']}: {ours['queries_max']} queries, p50 {ours['p50']:.1f} ms, p95 {ours['p95']:.1f} ms")
+    owner = client_for("bench-owner")
+    actions = fx["open_actions"]
+    token = owner.csrf_token("/my-actions/")
+
+    def update_path(number):
+        return f"/actions/{actions[number % len(actions)]}/progress/"
+
+    def update_body(number):
+        action = actions[number % len(actions)]
+        status = "blocked" if (number // len(actions)) % 2 == 0 else "in_progress"
+        return {
+            "csrfmiddlewaretoken": token,
+            f"action-{action}-status": status,
+            f"action-{action}-rag_override": "",
+            f"action-{action}-reason": f"Benchmark status update {number}",
+            f"action-{action}-note": "Status reported at the board.",
+            "next": "/my-actions/",
+        }
+
+    update = measure(owner, "POST", update_path, args.requests, body=update_body)
+    results.append({"name": "Status update (POST, then 302)", "path": "/actions/<id>/progress/", "ours": update, "target": 100})
+    print(f"  status update: {update['queries_max']} queries, p95 {update['p95']:.1f} ms, {update['statuses']}")
+    return results, clients
+
+
+WRK_SCRIPT = """
+local reads = {READS}
+local actions = {ACTIONS}
+local member_cookie = "{MEMBER_COOKIE}"
+local owner_cookie = "{OWNER_COOKIE}"
+local token = "{TOKEN}"
+local counter = 0
+request = function()
+  counter = counter + 1
+  if counter % {POST_EVERY} == 0 then
+    local action = actions[(counter % #actions) + 1]
+    local status = "blocked"
+    if math.floor(counter / {POST_EVERY}) % 2 == 0 then status = "in_progress" end
+    local p = "action-" .. action .. "-"
+    local body = "csrfmiddlewaretoken=" .. token .. "&" .. p .. "status=" .. status .. "&" .. p .. "rag_override=&"
+      .. p .. "reason=Load+run+update&" .. p .. "note=Reported+under+load&next=%2Fmy-actions%2F"
+    return wrk.format("POST", "/actions/" .. action .. "/progress/",
+      {["Cookie"] = owner_cookie, ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+  end
+  local path = reads[(counter % #reads) + 1]
+  return wrk.format("GET", path, {["Cookie"] = member_cookie})
+end
+local statuses = {}
+response = function(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK_JSON {\\"requests\\": %d, \\"seconds\\": %f, \\"p50_ms\\": %f, \\"p95_ms\\": %f, "
+    .. "\\"p99_ms\\": %f, \\"errors_connect\\": %d, \\"errors_read\\": %d, \\"errors_write\\": %d, "
+    .. "\\"errors_status\\": %d, \\"errors_timeout\\": %d}\\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.status, summary.errors.timeout))
+end
+"""
+
+
+def cookie_header(client: Client) -> str:
+    return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def read_mix(fx: dict) -> list[str]:
+    """The read pages of the load, in proportion: lists and one record's pages more often than dashboards."""
+    return [
+        "/",
+        f"/boards/?body={fx['board']}",
+        "/audit/",
+        f"/audit/?user={fx['officer']}&review={fx['review']}",
+        "/actions/?status=blocked",
+        "/actions/",
+        "/recommendations/",
+        "/my-actions/",
+        f"/actions/{fx['open_actions'][0]}/",
+        f"/history/recommendations/action/{fx['long_history_action']}/",
+    ]
+
+
+def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
+    member, owner = Client(args.port), Client(args.port)
+    member.sign_in("bench-member")
+    owner.sign_in("bench-owner")
+    token = owner.csrf_token("/my-actions/")
+    reads = read_mix(fx)
+    script = WRK_SCRIPT
+    for key, value in {
+        "READS": "{" + ", ".join(json.dumps(path) for path in reads) + "}",
+        "ACTIONS": "{" + ", ".join(str(a) for a in fx["open_actions"][:100]) + "}",
+        "MEMBER_COOKIE": cookie_header(member),
+        "OWNER_COOKIE": cookie_header(owner),
+        "TOKEN": token,
+        "POST_EVERY": str(args.post_every),
+    }.items():
+        script = script.replace("{" + key + "}", value)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{args.connections}",
+        f"-d{args.duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        handle.name,
+        f"http://{HOST}:{args.port}",
+    ]
+    load_before = load_average()
+    if fault:
+        return fault_run(args, command, fault, fx, member)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    summary = json.loads(re.search(r"WRK_JSON (.*)", output).group(1))
+    summary.update(
+        command=" ".join(command[:-3]) + " http://127.0.0.1:PORT",
+        load_before=load_before,
+        load_after=load_average(),
+        reads=reads,
+        post_every=args.post_every,
+        rps=summary["requests"] / summary["seconds"],
+    )
+    print(f"  throughput: {summary['rps']:.0f} req/s, p95 {summary['p95_ms']:.1f} ms, {summary}")
+    return summary
+
+
+def fault_run(args, command, fault: str, fx: dict, member: Client) -> dict:
+    """The load with wrk, and beside it a probe client that reads the dashboard every 0.1 s and notes each answer,
+    while the database is restarted half-way through."""
+    load = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    probe_log = []
+    started = time.monotonic()
+    restarted_at = back_at = None
+    restart = None
+    probe = Client(args.port)
+    probe.cookies = dict(member.cookies)
+    while time.monotonic() - started < args.duration - 2:
+        elapsed = time.monotonic() - started
+        if restart is None and elapsed > args.duration / 3:
+            restarted_at = time.monotonic() - started
+            restart = subprocess.Popen(fault, shell=True)
+        if restart is not None and back_at is None and restart.poll() is not None:
+            back_at = time.monotonic() - started
+        try:
+            response, content, ms = probe.request("GET", "/actions/?status=blocked")
+            status = response.status
+            traceback_shown = b"Traceback" in content or b"Exception" in content
+            unavailable_page = b"Sorry, the service is unavailable" in content
+        except (http.client.HTTPException, OSError):
+            status, traceback_shown, unavailable_page, ms = "connection error", False, False, 0
+        probe_log.append((round(time.monotonic() - started, 2), status, traceback_shown, unavailable_page))
+        time.sleep(0.1)
+    out, _ = load.communicate(timeout=args.duration + 30)
+    summary = json.loads(re.search(r"WRK_JSON (.*)", out).group(1))
+    failures = [entry for entry in probe_log if entry[1] != 200]
+    recovered = next(
+        (entry[0] for entry in probe_log if back_at is not None and entry[0] >= back_at and entry[1] == 200), None
+    )
+    result = {
+        "wrk": summary,
+        "restart_command": fault,
+        "restart_began_s": restarted_at,
+        "server_back_s": back_at,
+        "first_200_after_back_s": recovered,
+        "recovery_s": None if recovered is None or back_at is None else round(recovered - back_at, 2),
+        "probe_requests": len(probe_log),
+        "probe_non_200": len(failures),
+        "probe_statuses": sorted({str(entry[1]) for entry in probe_log}),
+        "probe_503_pages": sum(1 for entry in failures if entry[1] == 503 and entry[3]),
+        "probe_tracebacks": sum(1 for entry in probe_log if entry[2]),
+        "probe_failures": failures[:50],
+    }
+    print(f"  fault: {json.dumps(result, default=str)}")
+    return result
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line),
+        platform.processor(),
+    )
+    memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    postgres = subprocess.run(
+        ["psql", "-XAt", "-c", "show server_version"], capture_output=True, text=True, env={**os.environ, "PGDATABASE": ""}
+    ).stdout.strip()
+    return f"{os.cpu_count()} cores, {cpu}, {memory.split(':')[1].strip()}, Python {platform.python_version()}" + (
+        f", PostgreSQL {postgres}" if postgres else ""
+    )
+
+
+def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `benchmarks/run.py` "
+        f"({' '.join(sys.argv[1:]) or 'defaults'}).",
+        "",
+        f"Machine: {machine()}; PostgreSQL {pg_version}. Load average (1, 5, 15 min) during the single-client run: "
+        f"{load_single}. The machine was shared: other engineers' test suites were running at the same time.",
+        "",
+        "Register: "
+        + ", ".join(f"{name} {count:,}" for name, count in fx["counts"].items())
+        + f"; one action with {fx['long_history_versions']:,} versions.",
+        "",
+        f"## One client, {args.requests} requests per page after 3 warm-up requests (gunicorn, {args.single_workers}"
+        " workers)",
+        "",
+        "Server time is the app's own (Server-Timing, from the first middleware to the response); queries per "
+        "request include the session and user lookups.",
+        "",
+        "| page | queries | p50 ms | p95 ms | target | admin p50 ms | admin p95 ms | admin queries | ours / admin (p50) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in results:
+        ours = row["ours"]
+        queries = str(ours["queries_max"]) if ours["queries_min"] == ours["queries_max"] else (
+            f"{ours['queries_min']}–{ours['queries_max']}"
+        )
+        target = f"p95 ≤ {row['target']} ms" if row.get("target") else ""
+        if row.get("ratio_target"):
+            target = f"≤ {row['ratio_target']} × admin"
+        theirs = row.get("theirs")
+        admin_cells = ["", "", "", ""]
+        if theirs:
+            admin_cells = [
+                f"{theirs['p50']:.1f}",
+                f"{theirs['p95']:.1f}",
+                str(theirs["queries_max"]),
+                f"{ours['p50'] / theirs['p50']:.2f}",
+            ]
+        lines.append(
+            f"| {row['name']} (`{row['path']}`) | {queries} | {ours['p50']:.1f} | {ours['p95']:.1f} | {target} | "
+            + " | ".join(admin_cells)
+            + " |"
+        )
+    lines += ["", "Status codes seen: " + "; ".join(f"{row['name']}: {row['ours']['statuses']}" for row in results)]
+    if tp:
+        lines += [
+            "",
+            f"## Throughput: gunicorn {args.workers} workers, wrk {args.connections} connections, {args.duration} s",
+            "",
+            f"Every {tp['post_every']}th request is a status update POST; the rest cycle through: "
+            + ", ".join(f"`{path}`" for path in tp["reads"])
+            + ".",
+            "",
+            "| requests/s | requests | p50 ms | p95 ms | p99 ms | errors (connect/read/write/timeout/non-2xx-3xx) | "
+            "load before → after |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
+            f"| {tp['rps']:.0f} | {tp['requests']} | {tp['p50_ms']:.1f} | {tp['p95_ms']:.1f} | {tp['p99_ms']:.1f} | "
+            f"{tp['errors_connect']}/{tp['errors_read']}/{tp['errors_write']}/{tp['errors_timeout']}/"
+            f"{tp['errors_status']} | {tp['load_before']} → {tp['load_after']} |",
+            "",
+            f"Command: `{tp['command']}`",
+        ]
+    if fault:
+        lines += [
+            "",
+            "## Fault: PostgreSQL restarted under the same load",
+            "",
+            "```",
+            json.dumps({k: v for k, v in fault.items() if k != "probe_failures"}, indent=2, default=str),
+            "```",
+        ]
+        if fault.get("verification"):
+            lines += ["", "Afterwards:", "", "```", fault["verification"], "```"]
+    args.out.write_text("\n".join(lines) + "\n")
+    print(f"Results written to {args.out}")
+
+
+def register_counts() -> dict:
+    from programmes.models import AuditEntry
+    from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
+    from reviews.models import Review
+
+    return {
+        "reviews": Review.objects.count(),
+        "recommendations": Recommendation.objects.count(),
+        "actions": Action.objects.count(),
+        "progress updates": ProgressUpdate.objects.count(),
+        "comments": Comment.objects.count(),
+        "history rows (audit entries)": AuditEntry.objects.count(),
+    }
+
+
+def verify(args) -> str:
+    env = server_env(args)
+    checks = textwrap.dedent(
+        """
+        from django.apps import apps
+        missing = []
+        for label in ("programmes", "reviews", "recommendations"):
+            for model in apps.get_app_config(label).get_models():
+                history = getattr(model, "history", None)
+                if history is None or not hasattr(model._meta, "simple_history_manager_attribute"):
+                    continue
+                without = model._default_manager.exclude(pk__in=history.model.objects.values("id")).count()
+                if without:
+                    missing.append(f"{model.__name__}: {without}")
+        print("Register rows without a history row:", ", ".join(missing) or "none")
+        """
+    )
+    shell = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", checks], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    audit = subprocess.run(
+        [sys.executable, "manage.py", "verify_audit_trail"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return (shell.stdout + shell.stderr).strip() + "\n" + (audit.stdout + audit.stderr).strip() + f" (exit {audit.returncode})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--single-workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--post-every", type=int, default=10)
+    parser.add_argument("--throughput", action="store_true")
+    parser.add_argument("--skip-single", action="store_true")
+    parser.add_argument("--fault", default="", help="shell command that restarts PostgreSQL, run under load")
+    parser.add_argument("--access-log", action="store_true")
+    parser.add_argument("--error-log", type=Path, default=Path(tempfile.gettempdir()) / "bvgov-bench-gunicorn.log")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("Run the benchmark against PostgreSQL: set DATABASE_URL or --database-url.")
+    if (args.throughput or args.fault) and not shutil.which("wrk"):
+        raise SystemExit("The load runs need wrk (apt-get install wrk).")
+    fx = fixtures(args)
+    fx["counts"] = register_counts()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("show server_version")
+        pg_version = cursor.fetchone()[0]
+    connection.close()
+    results, load_single, tp, fault = [], "", None, None
+    if not args.skip_single:
+        server = start_gunicorn(args, args.single_workers)
+        try:
+            load_single = load_average()
+            results, _ = single_client(args, fx)
+            load_single += " → " + load_average()
+        finally:
+            stop(server)
+    if args.throughput or args.fault:
+        server = start_gunicorn(args, args.workers)
+        try:
+            if args.throughput:
+                tp = throughput(args, fx)
+            if args.fault:
+                fault = throughput(args, fx, fault=args.fault)
+        finally:
+            stop(server)
+        if fault:
+            fault["verification"] = verify(args)
+            print(fault["verification"])
+    write_results(args, fx, results, load_single, tp, fault, pg_version)
+
+
+if __name__ == "__main__":
+    main()
