@@ -112,9 +112,7 @@ def server_env(args) -> dict:
 
 def start_gunicorn(args, workers: int) -> subprocess.Popen:
     env = server_env(args)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -167,9 +165,7 @@ def fixtures(args) -> dict:
     from recommendations.models import Action
     from reviews.models import Review
 
-    long_history = (
-        Action.history.model.objects.values("id").annotate(n=Count("history_id")).order_by("-n").first()
-    )
+    long_history = Action.history.model.objects.values("id").annotate(n=Count("history_id")).order_by("-n").first()
     owner = Person.objects.get(user__username="bench-owner")
     open_actions = list(
         Action.objects.filter(owner=owner, status__in=["not_started", "in_progress", "blocked"])
@@ -295,7 +291,9 @@ def single_client(args, fx: dict) -> list[dict]:
         }
 
     update = measure(owner, "POST", update_path, args.requests, body=update_body)
-    results.append({"name": "Status update (POST, then 302)", "path": "/actions/<id>/progress/", "ours": update, "target": 100})
+    results.append(
+        {"name": "Status update (POST, then 302)", "path": "/actions/<id>/progress/", "ours": update, "target": 100}
+    )
     print(f"  status update: {update['queries_max']} queries, p95 {update['p95']:.1f} ms, {update['statuses']}")
     return results, clients
 
@@ -421,12 +419,12 @@ def fault_run(args, command, fault: str, fx: dict, member: Client) -> dict:
         if restart is not None and back_at is None and restart.poll() is not None:
             back_at = time.monotonic() - started
         try:
-            response, content, ms = probe.request("GET", "/actions/?status=blocked")
+            response, content, _ = probe.request("GET", "/actions/?status=blocked")
             status = response.status
             traceback_shown = b"Traceback" in content or b"Exception" in content
             unavailable_page = b"Sorry, the service is unavailable" in content
         except (http.client.HTTPException, OSError):
-            status, traceback_shown, unavailable_page, ms = "connection error", False, False, 0
+            status, traceback_shown, unavailable_page = "connection error", False, False
         probe_log.append((round(time.monotonic() - started, 2), status, traceback_shown, unavailable_page))
         time.sleep(0.1)
     out, _ = load.communicate(timeout=args.duration + 30)
@@ -455,12 +453,19 @@ def fault_run(args, command, fault: str, fx: dict, member: Client) -> dict:
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in line),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
         platform.processor(),
     )
     memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
     postgres = subprocess.run(
-        ["psql", "-XAt", "-c", "show server_version"], capture_output=True, text=True, env={**os.environ, "PGDATABASE": ""}
+        ["psql", "-XAt", "-c", "show server_version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PGDATABASE": ""},
     ).stdout.strip()
     return f"{os.cpu_count()} cores, {cpu}, {memory.split(':')[1].strip()}, Python {platform.python_version()}" + (
         f", PostgreSQL {postgres}" if postgres else ""
@@ -487,13 +492,16 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
         "Server time is the app's own (Server-Timing, from the first middleware to the response); queries per "
         "request include the session and user lookups.",
         "",
-        "| page | queries | p50 ms | p95 ms | target | admin p50 ms | admin p95 ms | admin queries | ours / admin (p50) |",
+        "| page | queries | p50 ms | p95 ms | target | admin p50 ms | admin p95 ms | admin queries "
+        "| ours / admin (p50) |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in results:
         ours = row["ours"]
-        queries = str(ours["queries_max"]) if ours["queries_min"] == ours["queries_max"] else (
-            f"{ours['queries_min']}–{ours['queries_max']}"
+        queries = (
+            str(ours["queries_max"])
+            if ours["queries_min"] == ours["queries_max"]
+            else (f"{ours['queries_min']}–{ours['queries_max']}")
         )
         target = f"p95 ≤ {row['target']} ms" if row.get("target") else ""
         if row.get("ratio_target"):
@@ -584,7 +592,12 @@ def verify(args) -> str:
     audit = subprocess.run(
         [sys.executable, "manage.py", "verify_audit_trail"], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    return (shell.stdout + shell.stderr).strip() + "\n" + (audit.stdout + audit.stderr).strip() + f" (exit {audit.returncode})"
+    return (
+        (shell.stdout + shell.stderr).strip()
+        + "\n"
+        + (audit.stdout + audit.stderr).strip()
+        + f" (exit {audit.returncode})"
+    )
 
 
 def main() -> None:

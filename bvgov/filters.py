@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from programmes.models import AuditEntry
+from programmes.widgets import QuickSelect
 from reviews.models import Review
 
 from .registry import tracked_content_types
@@ -15,10 +16,10 @@ class AuditTrailFilter(django_filters.FilterSet):
     """The inspector's filters over the audit trail: which kind of object, which one, who, when, which review."""
 
     content_type = django_filters.ModelChoiceFilter(
-        label="Kind of record", queryset=None, empty_label="All kinds", field_name="content_type"
+        widget=QuickSelect, label="Kind of record", queryset=None, empty_label="All kinds", field_name="content_type"
     )
     object_id = django_filters.NumberFilter(label="Record number", min_value=1)
-    user = django_filters.ModelChoiceFilter(label="Changed by", queryset=None, empty_label="Anyone")
+    user = django_filters.ModelChoiceFilter(widget=QuickSelect, label="Changed by", queryset=None, empty_label="Anyone")
     date_from = django_filters.DateFilter(
         label="From", method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -26,7 +27,7 @@ class AuditTrailFilter(django_filters.FilterSet):
         label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     review = django_filters.ModelChoiceFilter(
-        label="Review", queryset=None, empty_label="All reviews", method="filter_review"
+        widget=QuickSelect, label="Review", queryset=None, empty_label="All reviews", method="filter_review"
     )
     reason = django_filters.CharFilter(
         label="Reason contains", field_name="reason", lookup_expr="icontains", max_length=200
@@ -45,8 +46,10 @@ class AuditTrailFilter(django_filters.FilterSet):
         self.filters["content_type"].field.label_from_instance = lambda ct: str(
             ct.model_class()._meta.verbose_name
         ).capitalize()
-        self.filters["user"].queryset = get_user_model().objects.order_by("username")
-        self.filters["review"].queryset = Review.objects.order_by("title")
+        self.filters["user"].queryset = (
+            get_user_model().objects.order_by("username").only("username", "first_name", "last_name")
+        )
+        self.filters["review"].queryset = Review.objects.order_by("title").only("title")
 
     def filter_review(self, queryset, name, value):
         return queryset.filter(review_id=value.pk) if value else queryset

@@ -3,6 +3,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from programmes.widgets import QuickSelect
+
 # The register's earliest records are from 2000; a date far before that can only be a slip of the keyboard.
 EARLIEST_AS_AT = datetime.date(1990, 1, 1)
 
@@ -34,7 +36,9 @@ class AsAtForm(forms.Form):
 class BoardChoiceForm(forms.Form):
     """Which board's dashboard to show."""
 
-    body = forms.ModelChoiceField(label="Board or committee", queryset=None, empty_label="Choose a board")
+    body = forms.ModelChoiceField(
+        label="Board or committee", queryset=None, empty_label="Choose a board", widget=QuickSelect
+    )
 
     def __init__(self, *args, **kwargs):
         from .selectors import boards

@@ -12,7 +12,8 @@ def tracked_models() -> list:
         model
         for app_label in REGISTER_APPS
         for model in apps.get_app_config(app_label).get_models()
-        if hasattr(model, "history") and not model.__name__.startswith("Historical")
+        # Asked of _meta: reading `model.history` builds a manager class each time, which adds up on every page.
+        if hasattr(model._meta, "simple_history_manager_attribute")
     ]
 
 

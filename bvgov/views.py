@@ -1,6 +1,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from programmes.listing import csv_response
@@ -11,6 +12,7 @@ from reviews.workflow import STEPS
 from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm
+from .page_cache import register_version
 from .pagination import window_page
 from .registry import tracked_model
 from .selectors import (
@@ -37,11 +39,13 @@ class CommitteeDashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = AsAtForm(self.request.GET or None)
         as_at = form.cleaned_data["as_at"] if form.is_valid() else None
-        dashboard = committee_dashboard(as_at=as_at)
+        # Read only if the page is not in the cache for this version of the register (see bvgov.page_cache).
+        dashboard = SimpleLazyObject(lambda: committee_dashboard(as_at=as_at))
         return super().get_context_data(
             form=form,
             dashboard=dashboard,
-            chart=bar_chart(dashboard.trend, value="cumulative", label="label"),
+            chart=SimpleLazyObject(lambda: bar_chart(dashboard.trend, value="cumulative", label="label")),
+            page_version=f"{register_version(as_at=as_at)}:{self.request.GET.get('as_at', '')}",
             **kwargs,
         )
 
@@ -53,8 +57,15 @@ class BoardDashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         form = BoardChoiceForm(self.request.GET or None)
-        dashboard = board_dashboard(body=form.cleaned_data["body"]) if form.is_valid() else None
-        return super().get_context_data(form=form, dashboard=dashboard, **kwargs)
+        body = form.cleaned_data["body"] if form.is_valid() else None
+        dashboard = SimpleLazyObject(lambda: board_dashboard(body=body)) if body is not None else None
+        return super().get_context_data(
+            form=form,
+            board=body,
+            dashboard=dashboard,
+            page_version=f"{register_version()}:{self.request.GET.get('body', '')}",
+            **kwargs,
+        )
 
 
 class AuditTrailView(LoginRequiredMixin, TemplateView):

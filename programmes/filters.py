@@ -10,6 +10,7 @@ from .choices import BodyKind, DecisionKind, DecisionOutcome, IndicatorDirection
 from .forms import NativeDateInput
 from .models import Body, Decision, Indicator, Meeting, Person, Programme, Risk
 from .selectors import decision_subject_choices
+from .widgets import QuickSelect
 
 
 class PanelFilterSet(django_filters.FilterSet):
@@ -58,6 +59,7 @@ class BodyFilter(PanelFilterSet):
     q = SearchFilter(fields=("name", "short_name", "terms_of_reference"), help_text="Name or terms of reference")
     kind = django_filters.ChoiceFilter(label="Kind", choices=BodyKind.choices, empty_label="Any kind")
     reports_to = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
         label="Reports to",
         queryset=Body.objects.filter(reporting_bodies__isnull=False).distinct().order_by("name"),
         empty_label="Any body",
@@ -70,7 +72,7 @@ class BodyFilter(PanelFilterSet):
 
 class MeetingFilter(PanelFilterSet):
     body = django_filters.ModelChoiceFilter(
-        label="Body", queryset=Body.objects.order_by("name"), empty_label="Any body"
+        widget=QuickSelect, label="Body", queryset=Body.objects.order_by("name"), empty_label="Any body"
     )
     date_from = date_filter("Held on or after", "date", "gte")
     date_to = date_filter("Held on or before", "date", "lte")
@@ -83,7 +85,7 @@ class MeetingFilter(PanelFilterSet):
 
 class DecisionFilter(PanelFilterSet):
     body = django_filters.ModelChoiceFilter(
-        label="Body", queryset=Body.objects.order_by("name"), empty_label="Any body"
+        widget=QuickSelect, label="Body", queryset=Body.objects.order_by("name"), empty_label="Any body"
     )
     kind = django_filters.ChoiceFilter(label="Kind of decision", choices=DecisionKind.choices, empty_label="Any kind")
     outcome = django_filters.ChoiceFilter(label="Outcome", choices=DecisionOutcome.choices, empty_label="Any outcome")
@@ -109,7 +111,10 @@ class DecisionFilter(PanelFilterSet):
 class IndicatorFilter(PanelFilterSet):
     q = SearchFilter(fields=("code", "name", "description"), help_text="Code or name")
     programme = django_filters.ModelChoiceFilter(
-        label="Programme", queryset=Programme.objects.order_by("-start_date", "name"), empty_label="Any programme"
+        widget=QuickSelect,
+        label="Programme",
+        queryset=Programme.objects.order_by("-start_date", "name"),
+        empty_label="Any programme",
     )
     direction = django_filters.ChoiceFilter(
         label="Better when", choices=IndicatorDirection.choices, empty_label="Either"
@@ -126,12 +131,16 @@ class RiskFilter(PanelFilterSet):
     )
     status = django_filters.ChoiceFilter(label="Status", choices=RiskStatus.choices, empty_label="Any status")
     owner = django_filters.ModelChoiceFilter(
+        widget=QuickSelect,
         label="Owner",
         queryset=Person.objects.filter(risks__isnull=False).distinct().order_by("name"),
         empty_label="Anyone",
     )
     programme = django_filters.ModelChoiceFilter(
-        label="Programme", queryset=Programme.objects.order_by("-start_date", "name"), empty_label="Any programme"
+        widget=QuickSelect,
+        label="Programme",
+        queryset=Programme.objects.order_by("-start_date", "name"),
+        empty_label="Any programme",
     )
 
     class Meta:

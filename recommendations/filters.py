@@ -3,10 +3,11 @@ overdue, RAG) is built from the Q objects in querysets.py, so that the lists agr
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from programmes.models import Person
+from programmes.widgets import QuickSelect
 from reviews.models import Review
 
 from .choices import (
@@ -28,6 +29,12 @@ from .querysets import (
     overdue_action_q,
     red_action_q,
 )
+
+
+def people_who_own(model):
+    """The people who own at least one record of `model`: a semi-join, not a DISTINCT over every row they own."""
+    return Person.objects.filter(Exists(model.objects.filter(owner=OuterRef("pk")))).only("name", "job_title")
+
 
 DATE_HINT = "For example, 31/12/2003"
 GAP_CHOICES = [
@@ -71,9 +78,13 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_gaps",
         help_text="Accepted, not yet implemented, and missing an owner, a target date or funding",
     )
-    owner = django_filters.ModelChoiceFilter(label="Owner", queryset=None, empty_label="Anyone")
-    review = django_filters.ModelChoiceFilter(label="Review", queryset=None, empty_label="Any review")
-    source = django_filters.ModelChoiceFilter(label="Source", queryset=None, empty_label="Any report")
+    owner = django_filters.ModelChoiceFilter(widget=QuickSelect, label="Owner", queryset=None, empty_label="Anyone")
+    review = django_filters.ModelChoiceFilter(
+        widget=QuickSelect, label="Review", queryset=None, empty_label="Any review"
+    )
+    source = django_filters.ModelChoiceFilter(
+        widget=QuickSelect, label="Source", queryset=None, empty_label="Any report"
+    )
     source_kind = django_filters.MultipleChoiceFilter(
         label="Kind of source",
         field_name="source__kind",
@@ -92,9 +103,9 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = Person.objects.filter(recommendations_owned__isnull=False).distinct()
-        self.filters["review"].queryset = Review.objects.order_by("title")
-        self.filters["source"].queryset = Source.objects.order_by("title")
+        self.filters["owner"].queryset = people_who_own(Recommendation)
+        self.filters["review"].queryset = Review.objects.order_by("title").only("title")
+        self.filters["source"].queryset = Source.objects.order_by("title").only("title")
         self.filters["theme"].extra["choices"] = _themes
 
     def filter_search(self, queryset, name, value):
@@ -140,9 +151,9 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_rag",
         help_text="As shown: the owner's override where there is one, otherwise derived from the dates",
     )
-    owner = django_filters.ModelChoiceFilter(label="Owner", queryset=None, empty_label="Anyone")
+    owner = django_filters.ModelChoiceFilter(widget=QuickSelect, label="Owner", queryset=None, empty_label="Anyone")
     review = django_filters.ModelChoiceFilter(
-        label="Review", field_name="recommendation__review", queryset=None, empty_label="Any review"
+        widget=QuickSelect, label="Review", field_name="recommendation__review", queryset=None, empty_label="Any review"
     )
     due_after = django_filters.DateFilter(
         label="Due on or after", field_name="due_date", lookup_expr="gte", widget=_date_widget(), help_text=DATE_HINT
@@ -157,8 +168,8 @@ class ActionFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["owner"].queryset = Person.objects.filter(actions_owned__isnull=False).distinct()
-        self.filters["review"].queryset = Review.objects.order_by("title")
+        self.filters["owner"].queryset = people_who_own(Action)
+        self.filters["review"].queryset = Review.objects.order_by("title").only("title")
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

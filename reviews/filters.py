@@ -4,6 +4,7 @@ import django_filters
 
 from programmes.filters import PanelFilterSet, SearchFilter, date_filter
 from programmes.models import Programme
+from programmes.widgets import QuickSelect
 
 from .choices import Inspectorate, ReviewKind, ReviewStage, ServiceJudgement
 from .models import Inspection, Review
@@ -12,7 +13,10 @@ from .models import Inspection, Review
 class ReviewFilter(PanelFilterSet):
     q = SearchFilter(fields=("title", "reference", "scope"), help_text="Title, reference or scope")
     programme = django_filters.ModelChoiceFilter(
-        label="Programme", queryset=Programme.objects.order_by("-start_date", "name"), empty_label="Any programme"
+        widget=QuickSelect,
+        label="Programme",
+        queryset=Programme.objects.order_by("-start_date", "name"),
+        empty_label="Any programme",
     )
     stage = django_filters.ChoiceFilter(label="Stage", choices=ReviewStage.choices, empty_label="Any stage")
     kind = django_filters.ChoiceFilter(label="Kind of review", choices=ReviewKind.choices, empty_label="Any kind")
@@ -28,7 +32,7 @@ class InspectionFilter(PanelFilterSet):
         label="Inspectorate", choices=Inspectorate.choices, empty_label="Any inspectorate"
     )
     review = django_filters.ModelChoiceFilter(
-        label="Review", queryset=Review.objects.order_by("title"), empty_label="Any review"
+        widget=QuickSelect, label="Review", queryset=Review.objects.order_by("title"), empty_label="Any review"
     )
     service_judgement = django_filters.ChoiceFilter(
         label="Service judgement", choices=ServiceJudgement.choices, empty_label="Any judgement"

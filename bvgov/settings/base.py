@@ -178,6 +178,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
+# "pages": rendered dashboards, each under the version of the register it shows (bvgov.page_cache). Each web
+# process keeps its own; the version is read from the database on every request, so no process serves a stale page.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "bvgov-pages",
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    },
+}
+
 # Benchmark runs only (benchmarks/run.py): query counts and server time on every response. Never in production use.
 BENCHMARK_HEADERS = env_bool("BENCHMARK_HEADERS", False)
 if BENCHMARK_HEADERS:
