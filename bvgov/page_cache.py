@@ -20,8 +20,6 @@ review, a person's new name) gives the day a new version.
 
 import datetime
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.db.models import Q
 from django.utils import timezone
@@ -50,8 +48,11 @@ def chain_head() -> int:
     return AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
 
 
-def _independent_type_ids() -> list[int]:
-    return [ContentType.objects.get_for_model(apps.get_model(*label)).pk for label in AS_AT_INDEPENDENT]
+def _independent_q() -> Q:
+    independent = Q()
+    for app_label, model in AS_AT_INDEPENDENT:
+        independent |= Q(content_type__app_label=app_label, content_type__model=model)
+    return independent
 
 
 def register_version(*, as_at: datetime.date | None = None) -> str:
@@ -71,7 +72,7 @@ def register_version(*, as_at: datetime.date | None = None) -> str:
 
         since = AuditEntry.objects.filter(sequence__gt=checked, sequence__lte=head)
         if not since.filter(
-            Q(history_date__lte=end_of_day(as_at)) | ~Q(content_type_id__in=_independent_type_ids())
+            Q(history_date__lte=end_of_day(as_at)) | ~_independent_q()
         ).exists():
             cache.set(key, (head, version), None)
             return version

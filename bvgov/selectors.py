@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
@@ -238,6 +238,16 @@ def _trend(register: Register) -> list[dict]:
     return points
 
 
+def first_rows_and_count(queryset, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and how many there are in all, in one query: the count is a window over the whole
+    filtered set, worked out before the limit applies."""
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    if not rows:
+        return rows, 0
+    first = rows[0]
+    return rows, first["rows_in_all"] if isinstance(first, dict) else first.rows_in_all
+
+
 def gap_row(rec: dict) -> dict:
     rec["missing"] = [
         label
@@ -259,9 +269,8 @@ def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashb
     gaps_qs = register.recommendations.filter(outstanding_recommendation_q()).filter(
         no_owner_q() | no_target_q() | no_funding_q()
     )
-    gaps = [
-        gap_row(rec)
-        for rec in gaps_qs.order_by("source__title", "id").values(
+    gaps, gaps_count = first_rows_and_count(
+        gaps_qs.order_by("source__title", "id").values(
             "id",
             "number",
             "text",
@@ -272,10 +281,11 @@ def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashb
             "target_ongoing",
             "funding_amount",
             "funding_source",
-        )[:LIST_LIMIT]
-    ]
+        ),
+        LIST_LIMIT,
+    )
     long_overdue_qs = register.actions.filter(overdue_action_q(register.today, by_days=LONG_OVERDUE_DAYS))
-    long_overdue = list(
+    long_overdue, long_overdue_count = first_rows_and_count(
         long_overdue_qs.order_by("due_date", "id").values(
             "id",
             "description",
@@ -283,18 +293,19 @@ def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashb
             "owner__name",
             "recommendation__review__title",
             "recommendation__source__title",
-        )[:LIST_LIMIT]
+        ),
+        LIST_LIMIT,
     )
     return CommitteeDashboard(
         register=register,
         reviews=reviews,
         other_sources=other_sources,
         totals=totals_of(reviews + other_sources),
-        gaps=gaps,
-        gaps_count=gaps_qs.count(),
+        gaps=[gap_row(rec) for rec in gaps],
+        gaps_count=gaps_count,
         awaiting=[row for row in reviews if row.awaiting],
         long_overdue=long_overdue,
-        long_overdue_count=long_overdue_qs.count(),
+        long_overdue_count=long_overdue_count,
         trend=_trend(register),
     )
 
@@ -395,10 +406,11 @@ def board_dashboard(*, body: Body) -> BoardDashboard:
     actions_qs = Action.objects.filter(recommendation__review_id__in=review_ids).filter(
         overdue_action_q(today) | due_soon_action_q(today)
     )
-    actions = list(
+    actions, actions_count = first_rows_and_count(
         actions_qs.select_related("owner", "recommendation__review", "recommendation__source").order_by(
             "owner__name", "due_date", "id"
-        )[:BOARD_ACTION_LIMIT]
+        ),
+        BOARD_ACTION_LIMIT,
     )
     by_owner = group_by(actions, key=lambda action: action.owner)
     reviews_waiting = [review for review in reviews if body.kind in AWAITING_BODY_KINDS.get(review.stage, ())]
@@ -408,10 +420,12 @@ def board_dashboard(*, body: Body) -> BoardDashboard:
         .order_by("review__title", "id")[:LIST_LIMIT]
     )
     last_meeting = body.meetings.filter(date__lte=today).order_by("-date").first()
-    changes_qs = AuditEntry.objects.none()
+    changes, changes_count = [], 0
     if last_meeting is not None:
-        changes_qs = audit_trail().filter(review_id__in=review_ids, history_date__gte=start_of_day(last_meeting.date))
-    changes = list(changes_qs[:LIST_LIMIT])
+        changes, changes_count = first_rows_and_count(
+            audit_trail().filter(review_id__in=review_ids, history_date__gte=start_of_day(last_meeting.date)),
+            LIST_LIMIT,
+        )
     return BoardDashboard(
         body=body,
         today=today,
@@ -420,12 +434,12 @@ def board_dashboard(*, body: Body) -> BoardDashboard:
             {"owner": owner, "actions": owned, "overdue": sum(1 for a in owned if a.due_date < today)}
             for owner, owned in by_owner.items()
         ],
-        actions_count=actions_qs.count(),
+        actions_count=actions_count,
         reviews_waiting=reviews_waiting,
         recommendations_waiting=recommendations_waiting,
         last_meeting=last_meeting,
         changes=changes,
-        changes_count=changes_qs.count(),
+        changes_count=changes_count,
     )
 
 

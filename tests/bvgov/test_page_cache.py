@@ -1,0 +1,116 @@
+"""Dashboards served from the page cache: a hit costs the version lookup only, and any write shows at once."""
+
+import datetime
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+from django.utils import timezone
+
+from programmes.history import save_with_history
+from recommendations.choices import ActionStatus
+from recommendations.services import action_update_status
+from tests.programmes.factories import PersonFactory, ProgrammeFactory
+from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
+from tests.reviews.factories import ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES_CACHED = override_settings(
+    CACHES={
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
+    }
+)
+
+
+@pytest.fixture
+def pages_cached():
+    with PAGES_CACHED:
+        caches["pages"].clear()
+        yield
+        caches["pages"].clear()
+
+
+def _main(response) -> str:
+    """The page's content: the header around it carries a per-request nonce and token."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def _overdue_figure(response) -> str:
+    html = response.content.decode()
+    return html.split('data-figure="overdue">', 1)[1].split("<", 1)[0]
+
+
+def test_a_second_read_is_served_from_the_cache_and_a_write_shows_at_once(
+    pages_cached, member_client, manager_user, django_assert_max_num_queries
+):
+    review = ReviewFactory(title="Managing Demand")
+    action = ActionFactory(
+        recommendation=RecommendationFactory(review=review), due_date=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    first = member_client.get("/")
+    assert _overdue_figure(first) == "1"
+
+    with django_assert_max_num_queries(3):  # session, user, the register's version
+        again = member_client.get("/")
+    assert _main(again) == _main(first)
+
+    action_update_status(action=action, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done")
+    after = member_client.get("/")
+    assert _overdue_figure(after) == "0"
+
+
+def test_a_past_day_keeps_its_page_across_later_action_updates_but_not_a_back_dated_write(
+    pages_cached, member_client, manager_user, django_assert_max_num_queries
+):
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    programme = ProgrammeFactory()
+    review = save_with_history(ReviewFactory.build(programme=programme), actor=None, when=long_ago)
+    source = SourceFactory(review=review, programme=programme)
+    rec = save_with_history(
+        RecommendationFactory.build(source=source, review=review, owner=None), actor=None, when=long_ago
+    )
+    action = ActionFactory.build(
+        recommendation=rec, owner=PersonFactory(), due_date=timezone.localdate() - datetime.timedelta(days=60)
+    )
+    save_with_history(action, actor=manager_user, when=long_ago)
+    as_at = {"as_at": (timezone.localdate() - datetime.timedelta(days=10)).isoformat()}
+    first = member_client.get("/", as_at)
+    assert _overdue_figure(first) == "1"
+
+    action_update_status(action=action, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done today")
+    with django_assert_max_num_queries(4):  # session, user, version, the entries written since
+        kept = member_client.get("/", as_at)
+    assert _main(kept) == _main(first)
+    assert _overdue_figure(member_client.get("/")) == "0"
+
+    # A change dated before that day (a report loaded late, say) does change how the day looked.
+    action.refresh_from_db()
+    action.status = ActionStatus.IN_PROGRESS
+    action.completed_on = None
+    save_with_history(action, actor=manager_user, when=long_ago + datetime.timedelta(days=1))
+    action.status = ActionStatus.COMPLETE
+    action.completed_on = timezone.localdate() - datetime.timedelta(days=29)
+    save_with_history(action, actor=manager_user, when=long_ago + datetime.timedelta(days=2))
+    assert _overdue_figure(member_client.get("/", as_at)) == "0"
+
+
+def test_the_board_dashboard_is_cached_per_board_and_moves_on_a_write(pages_cached, member_client, manager_user):
+    from programmes.choices import BodyKind
+    from tests.programmes.factories import BodyFactory
+
+    board = BodyFactory(name="Implementation Board", kind=BodyKind.IMPLEMENTATION_BOARD)
+    other = BodyFactory(name="Other Board", kind=BodyKind.IMPLEMENTATION_BOARD)
+    review = ReviewFactory(title="Managing Demand", implementation_board=board)
+    action = ActionFactory(
+        recommendation=RecommendationFactory(review=review),
+        description="Publish the demand strategy",
+        due_date=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    assert "Publish the demand strategy" in member_client.get("/boards/", {"body": board.pk}).content.decode()
+    assert "Publish the demand strategy" not in member_client.get("/boards/", {"body": other.pk}).content.decode()
+
+    action_update_status(action=action, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done")
+    assert "Publish the demand strategy" not in member_client.get("/boards/", {"body": board.pk}).content.decode()
