@@ -349,7 +349,6 @@ def read_mix(fx: dict) -> list[str]:
         "/actions/?status=blocked",
         "/actions/",
         "/recommendations/",
-        "/my-actions/",
         f"/actions/{fx['open_actions'][0]}/",
         f"/history/recommendations/action/{fx['long_history_action']}/",
     ]

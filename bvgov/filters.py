@@ -5,7 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from programmes.models import AuditEntry
-from programmes.widgets import QuickSelect
+from programmes.widgets import TITLE_LABEL, USER_LABEL, QuickSelect
 from reviews.models import Review
 
 from .registry import tracked_content_types
@@ -19,7 +19,9 @@ class AuditTrailFilter(django_filters.FilterSet):
         widget=QuickSelect, label="Kind of record", queryset=None, empty_label="All kinds", field_name="content_type"
     )
     object_id = django_filters.NumberFilter(label="Record number", min_value=1)
-    user = django_filters.ModelChoiceFilter(widget=QuickSelect, label="Changed by", queryset=None, empty_label="Anyone")
+    user = django_filters.ModelChoiceFilter(
+        widget=QuickSelect(**USER_LABEL), label="Changed by", queryset=None, empty_label="Anyone"
+    )
     date_from = django_filters.DateFilter(
         label="From", method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -27,7 +29,11 @@ class AuditTrailFilter(django_filters.FilterSet):
         label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, label="Review", queryset=None, empty_label="All reviews", method="filter_review"
+        widget=QuickSelect(**TITLE_LABEL),
+        label="Review",
+        queryset=None,
+        empty_label="All reviews",
+        method="filter_review",
     )
     reason = django_filters.CharFilter(
         label="Reason contains", field_name="reason", lookup_expr="icontains", max_length=200

@@ -71,9 +71,7 @@ def register_version(*, as_at: datetime.date | None = None) -> str:
         from .selectors import end_of_day
 
         since = AuditEntry.objects.filter(sequence__gt=checked, sequence__lte=head)
-        if not since.filter(
-            Q(history_date__lte=end_of_day(as_at)) | ~_independent_q()
-        ).exists():
+        if not since.filter(Q(history_date__lte=end_of_day(as_at)) | ~_independent_q()).exists():
             cache.set(key, (head, version), None)
             return version
     version = f"{today}:{as_at.isoformat()}:{head}"

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from programmes.models import Person
-from programmes.widgets import QuickSelect
+from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect
 from reviews.models import Review
 
 from .choices import (
@@ -78,12 +78,14 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_gaps",
         help_text="Accepted, not yet implemented, and missing an owner, a target date or funding",
     )
-    owner = django_filters.ModelChoiceFilter(widget=QuickSelect, label="Owner", queryset=None, empty_label="Anyone")
+    owner = django_filters.ModelChoiceFilter(
+        widget=QuickSelect(**PERSON_LABEL), label="Owner", queryset=None, empty_label="Anyone"
+    )
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, label="Review", queryset=None, empty_label="Any review"
+        widget=QuickSelect(**TITLE_LABEL), label="Review", queryset=None, empty_label="Any review"
     )
     source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, label="Source", queryset=None, empty_label="Any report"
+        widget=QuickSelect(**TITLE_LABEL), label="Source", queryset=None, empty_label="Any report"
     )
     source_kind = django_filters.MultipleChoiceFilter(
         label="Kind of source",
@@ -151,9 +153,15 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_rag",
         help_text="As shown: the owner's override where there is one, otherwise derived from the dates",
     )
-    owner = django_filters.ModelChoiceFilter(widget=QuickSelect, label="Owner", queryset=None, empty_label="Anyone")
+    owner = django_filters.ModelChoiceFilter(
+        widget=QuickSelect(**PERSON_LABEL), label="Owner", queryset=None, empty_label="Anyone"
+    )
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect, label="Review", field_name="recommendation__review", queryset=None, empty_label="Any review"
+        widget=QuickSelect(**TITLE_LABEL),
+        label="Review",
+        field_name="recommendation__review",
+        queryset=None,
+        empty_label="Any review",
     )
     due_after = django_filters.DateFilter(
         label="Due on or after", field_name="due_date", lookup_expr="gte", widget=_date_widget(), help_text=DATE_HINT

@@ -265,7 +265,17 @@ class Action(Archivable, models.Model):
                 violation_error_message="Only a complete action has a completion date.",
             ),
         ]
-        indexes = [models.Index(fields=["status", "due_date"], name="action_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
+            # The actions list's default order, read a page at a time instead of sorting every action.
+            models.Index(fields=["due_date", "id"], name="action_due_id_idx"),
+            # Overdue and due soon are questions about open actions only: the dashboards' lists and counts.
+            models.Index(
+                fields=["due_date"],
+                name="action_open_due_idx",
+                condition=~models.Q(status__in=ACTION_CLOSED_STATUSES),
+            ),
+        ]
 
     def __str__(self):
         return self.description[:80]

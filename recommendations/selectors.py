@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from programmes.archiving import active_q
 from programmes.history import latest_version_subquery
 from programmes.models import Decision
 
@@ -60,11 +60,23 @@ def action_for_row(*, pk: int, today: datetime.date | None = None) -> Action:
     return actions_with_context().prefetch_related(latest_updates_prefetch()).get(pk=pk)
 
 
+def open_actions_count():
+    counts = (
+        Action.objects.filter(open_action_q(), recommendation=OuterRef("pk"))
+        .order_by()
+        .values("recommendation")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def recommendation_list():
     """The recommendations register: each row with its source, review and owner, and its number of open actions."""
     return (
         Recommendation.objects.select_related("source", "review", "owner")
-        .annotate(open_actions=Count("actions", filter=active_q("actions__") & open_action_q("actions__")))
+        # A subquery, not a join and GROUP BY: the database counts only the page's rows, unless asked to sort on it.
+        .annotate(open_actions=open_actions_count())
         # Newest report first, each report's recommendations in the order they were recorded. Spelled out because
         # the model's ordering does not apply to a query that groups for a count.
         .order_by("-source__published_on", "source__title", "id")
