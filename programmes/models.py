@@ -26,7 +26,7 @@ from .choices import (
     Organisation,
     RiskStatus,
 )
-from .db import choices_constraint, date_order_constraint
+from .db import CheckConstraint, choices_constraint, date_order_constraint
 
 
 class Person(models.Model):
@@ -83,7 +83,7 @@ class Body(models.Model):
                 table="body",
                 message="A body cannot be dissolved before it was established.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~models.Q(reports_to=models.F("pk")),
                 name="body_not_reporting_to_itself",
                 violation_error_message="A body cannot report to itself.",
@@ -201,7 +201,7 @@ class Decision(models.Model):
         constraints = [
             choices_constraint("kind", DecisionKind, table="decision"),
             choices_constraint("outcome", DecisionOutcome, table="decision"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~models.Q(outcome=DecisionOutcome.REJECTED) | ~models.Q(rationale=""),
                 name="decision_rejection_has_rationale",
                 violation_error_message="A rejection must give its rationale.",
@@ -258,7 +258,7 @@ class Programme(models.Model):
             date_order_constraint(
                 "start_date", "end_date", table="programme", message="A programme cannot end before it starts."
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0),
                 name="programme_budget_not_negative",
                 violation_error_message="A budget cannot be negative.",
@@ -401,7 +401,7 @@ class Risk(models.Model):
                 name="risk_unique_reference",
                 violation_error_message="This programme already has a risk with this reference.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
                 name="risk_scores_1_to_5",
                 violation_error_message="Likelihood and impact are scored from 1 to 5.",

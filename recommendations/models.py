@@ -10,7 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from programmes.archiving import ActiveManager, Archivable, archived_has_reason
-from programmes.db import choices_constraint
+from programmes.db import CheckConstraint, choices_constraint
 from programmes.models import Decision, Indicator, Person, Programme, StrategicOutcome
 from reviews.models import Inspection, Review
 
@@ -127,24 +127,24 @@ class Recommendation(Archivable, models.Model):
                 name="recommendation_unique_number_in_source",
                 violation_error_message="This report already has a recommendation with this number.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=~models.Q(decision_status__in=DECISION_STATUSES_NEEDING_RATIONALE)
                 | ~models.Q(decision_rationale=""),
                 name="recommendation_rationale_when_not_fully_accepted",
                 violation_error_message="Say why the recommendation is not pursued or only partly accepted.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(target_ongoing=False)
                 | (models.Q(original_target_date__isnull=True) & models.Q(revised_target_date__isnull=True)),
                 name="recommendation_ongoing_has_no_date",
                 violation_error_message="An ongoing recommendation has no target date.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(revised_target_date__isnull=True) | models.Q(original_target_date__isnull=False),
                 name="recommendation_revision_needs_original",
                 violation_error_message="A revised target date needs the original target date beside it.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(funding_amount__isnull=True) | models.Q(funding_amount__gte=0),
                 name="recommendation_funding_not_negative",
                 violation_error_message="Funding cannot be negative.",
@@ -254,12 +254,12 @@ class Action(Archivable, models.Model):
             choices_constraint("status", ActionStatus, table="action"),
             choices_constraint("rag_override", Rag, table="action", allow_blank=True),
             archived_has_reason("action"),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(rag_override="") | ~models.Q(rag_override_reason=""),
                 name="action_rag_override_has_reason",
                 violation_error_message="An overridden RAG needs a reason.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(status=ActionStatus.COMPLETE) | models.Q(completed_on__isnull=True),
                 name="action_completed_on_only_when_complete",
                 violation_error_message="Only a complete action has a completion date.",
@@ -329,7 +329,7 @@ class ProgressUpdate(models.Model):
         constraints = [
             choices_constraint("reported_status", ActionStatus, table="progress_update", allow_blank=True),
             choices_constraint("reported_rag", Rag, table="progress_update", allow_blank=True),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(action__isnull=False, recommendation__isnull=True)
                 | models.Q(action__isnull=True, recommendation__isnull=False),
                 name="progress_update_on_one_subject",
@@ -398,13 +398,13 @@ class Comment(models.Model):
     class Meta:
         ordering = ["-asked_at"]
         constraints = [
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(action__isnull=False, recommendation__isnull=True)
                 | models.Q(action__isnull=True, recommendation__isnull=False),
                 name="comment_on_one_subject",
                 violation_error_message="A challenge is about an action or a recommendation, not both.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(answered_at__isnull=True) | ~models.Q(answer=""),
                 name="comment_answered_has_answer",
                 violation_error_message="An answered challenge needs its answer.",

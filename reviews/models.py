@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from programmes.db import choices_constraint, date_order_constraint
+from programmes.db import CheckConstraint, choices_constraint, date_order_constraint
 from programmes.models import Body, Decision, Person, Programme
 
 from .choices import (
@@ -81,7 +81,7 @@ class Review(models.Model):
                 table="review",
                 message="The actual end cannot be before the actual start.",
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=(models.Q(budget__isnull=True) | models.Q(budget__gte=0))
                 & (models.Q(cost__isnull=True) | models.Q(cost__gte=0)),
                 name="review_money_not_negative",
@@ -206,7 +206,7 @@ class Inspection(models.Model):
             date_order_constraint(
                 "fieldwork_start", "fieldwork_end", table="inspection", message="Fieldwork cannot end before it starts."
             ),
-            models.CheckConstraint(
+            CheckConstraint(
                 condition=models.Q(review__isnull=False) | models.Q(programme__isnull=False),
                 name="inspection_has_subject",
                 violation_error_message="An inspection is of a review or of a programme.",

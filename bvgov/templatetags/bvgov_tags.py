@@ -2,6 +2,7 @@
 
 from django import forms, template
 from django.core.paginator import Page
+from django.template import loader
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -222,3 +223,34 @@ def govuk_paragraphs(text):
     close_paragraph()
     close_list()
     return mark_safe("".join(str(block) for block in blocks))
+
+
+# The committee's progress table has a row per review, two thousand on a large register, and a write changes one
+# or two of them; each row is rendered once per distinct content and kept (in this process) for the next page.
+_PROGRESS_ROWS: dict[tuple, str] = {}
+PROGRESS_ROWS_KEPT = 20000
+
+
+@register.simple_tag
+def progress_row(row, show_stage) -> str:
+    key = (
+        row.title,
+        row.review_id,
+        row.source_id,
+        row.stage,
+        row.stage_label,
+        tuple(sorted(row.by_decision.items())),
+        tuple(sorted(row.by_implementation.items())),
+        row.actions_open,
+        row.actions_overdue,
+        row.actions_red,
+        bool(show_stage),
+    )
+    html = _PROGRESS_ROWS.get(key)
+    if html is None:
+        if len(_PROGRESS_ROWS) >= PROGRESS_ROWS_KEPT:
+            _PROGRESS_ROWS.clear()
+        html = _PROGRESS_ROWS[key] = loader.render_to_string(
+            "bvgov/partials/progress_row.html", {"row": row, "show_stage": show_stage}
+        )
+    return mark_safe(html)

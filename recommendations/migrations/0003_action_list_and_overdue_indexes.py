@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("programmes", "0007_audit_append_only"),
-        ("recommendations", "0001_initial"),
+        ("recommendations", "0002_archive"),
     ]
 
     operations = [
