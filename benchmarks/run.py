@@ -122,7 +122,9 @@ def start_gunicorn(args, workers: int) -> subprocess.Popen:
             "--bind",
             f"{HOST}:{args.port}",
             "--access-logfile",
-            "-" if args.access_log else "/dev/null",
+            str(args.access_log) if args.access_log else "/dev/null",
+            "--access-logformat",
+            '%(m)s %(U)s?%(q)s %(s)s %(D)s',
             "--error-logfile",
             str(args.error_log),
             "--timeout",
@@ -273,7 +275,7 @@ def single_client(args, fx: dict) -> list[dict]:
         print(f"  {page['name']}: {ours['queries_max']} queries, p50 {ours['p50']:.1f} ms, p95 {ours['p95']:.1f} ms")
     owner = client_for("bench-owner")
     actions = fx["open_actions"]
-    token = owner.csrf_token("/my-actions/")
+    token = owner.csrf_token(f"/actions/{actions[0]}/progress/")
 
     def update_path(number):
         return f"/actions/{actions[number % len(actions)]}/progress/"
@@ -358,7 +360,7 @@ def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
     member, owner = Client(args.port), Client(args.port)
     member.sign_in("bench-member")
     owner.sign_in("bench-owner")
-    token = owner.csrf_token("/my-actions/")
+    token = owner.csrf_token(f"/actions/{fx['open_actions'][0]}/progress/")
     reads = read_mix(fx)
     script = WRK_SCRIPT
     for key, value in {
@@ -612,7 +614,7 @@ def main() -> None:
     parser.add_argument("--throughput", action="store_true")
     parser.add_argument("--skip-single", action="store_true")
     parser.add_argument("--fault", default="", help="shell command that restarts PostgreSQL, run under load")
-    parser.add_argument("--access-log", action="store_true")
+    parser.add_argument("--access-log", type=Path, help="file for gunicorn's access log: method, path, status, µs")
     parser.add_argument("--error-log", type=Path, default=Path(tempfile.gettempdir()) / "bvgov-bench-gunicorn.log")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
     args = parser.parse_args()
