@@ -124,7 +124,7 @@ def start_gunicorn(args, workers: int) -> subprocess.Popen:
             "--access-logfile",
             str(args.access_log) if args.access_log else "/dev/null",
             "--access-logformat",
-            '%(m)s %(U)s?%(q)s %(s)s %(D)s',
+            "%(m)s %(U)s?%(q)s %(s)s %(D)s",
             "--error-logfile",
             str(args.error_log),
             "--timeout",
@@ -402,6 +402,29 @@ def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
     return summary
 
 
+def single_page_loads(args, fx: dict) -> list[dict]:
+    """What this machine serves of one page alone under the same wrk load (10 s each): the ceiling the mix sits
+    under. /help/ is the cheapest signed-in page (session, user, the base template)."""
+    member = Client(args.port)
+    member.sign_in("bench-member")
+    results = []
+    for path in ["/help/", f"/?as_at={fx['as_at']}", "/audit/", "/actions/?status=blocked"]:
+        member.request("GET", path)
+        script = (
+            f'request = function() return wrk.format("GET", "{path}", {{["Cookie"] = "{cookie_header(member)}"}}) end'
+        )
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(script)
+        command = ["wrk", "-t2", f"-c{args.connections}", "-d10s", "-s", handle.name, f"http://{HOST}:{args.port}"]
+        load = load_average()
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+        latency = re.search(r"Latency\s+(\S+)", output).group(1)
+        results.append({"path": path, "rps": rps, "mean_latency": latency, "load": load})
+        print(f"  {path} alone: {rps:.0f} req/s, mean latency {latency}, load {load}")
+    return results
+
+
 def fault_run(args, command, fault: str, fx: dict, member: Client) -> dict:
     """The load with wrk, and beside it a probe client that reads the dashboard every 0.1 s and notes each answer,
     while the database is restarted half-way through."""
@@ -480,7 +503,8 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
         f"Run {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `benchmarks/run.py` "
         f"({' '.join(sys.argv[1:]) or 'defaults'}).",
         "",
-        f"Machine: {machine()}; PostgreSQL {pg_version}. Load average (1, 5, 15 min) during the single-client run: "
+        f"Machine: {machine()}; PostgreSQL {pg_version.split(' (')[0]} on the same machine. "
+        "Load average (1, 5, 15 min) during the single-client run: "
         f"{load_single}. The machine was shared: other engineers' test suites were running at the same time.",
         "",
         "Register: "
@@ -540,13 +564,27 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
             "",
             f"Command: `{tp['command']}`",
         ]
+        if tp.get("single_pages"):
+            lines += [
+                "",
+                "The same wrk load on one page alone (10 s each), for the ceiling the mix sits under:",
+                "",
+                "| page | requests/s | mean latency | load at start |",
+                "| --- | --- | --- | --- |",
+                *[
+                    f"| `{page['path']}` | {page['rps']:.0f} | {page['mean_latency']} | {page['load']} |"
+                    for page in tp["single_pages"]
+                ],
+            ]
     if fault:
         lines += [
             "",
             "## Fault: PostgreSQL restarted under the same load",
             "",
             "```",
-            json.dumps({k: v for k, v in fault.items() if k != "probe_failures"}, indent=2, default=str),
+            json.dumps(
+                {k: v for k, v in fault.items() if k not in ("probe_failures", "verification")}, indent=2, default=str
+            ),
             "```",
         ]
         if fault.get("verification"):
@@ -593,12 +631,8 @@ def verify(args) -> str:
     audit = subprocess.run(
         [sys.executable, "manage.py", "verify_audit_trail"], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    return (
-        (shell.stdout + shell.stderr).strip()
-        + "\n"
-        + (audit.stdout + audit.stderr).strip()
-        + f" (exit {audit.returncode})"
-    )
+    rows = [line for line in (shell.stdout + shell.stderr).splitlines() if "Register rows" in line]
+    return "\n".join([*rows, (audit.stdout + audit.stderr).strip() + f" (exit {audit.returncode})"])
 
 
 def main() -> None:
@@ -612,6 +646,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--post-every", type=int, default=10)
     parser.add_argument("--throughput", action="store_true")
+    parser.add_argument(
+        "--single-page-loads", action="store_true", help="after the mix, each of a few pages alone for 10 s"
+    )
     parser.add_argument("--skip-single", action="store_true")
     parser.add_argument("--fault", default="", help="shell command that restarts PostgreSQL, run under load")
     parser.add_argument("--access-log", type=Path, help="file for gunicorn's access log: method, path, status, µs")
@@ -644,6 +681,8 @@ def main() -> None:
         try:
             if args.throughput:
                 tp = throughput(args, fx)
+                if args.single_page_loads:
+                    tp["single_pages"] = single_page_loads(args, fx)
             if args.fault:
                 fault = throughput(args, fx, fault=args.fault)
         finally:
