@@ -55,10 +55,11 @@ def _independent_q() -> Q:
     return independent
 
 
-def register_version(*, as_at: datetime.date | None = None) -> str:
-    """The version of what a dashboard shows now (as_at None) or as at the end of a past day."""
+def register_version(*, as_at: datetime.date | None = None, head: int | None = None) -> str:
+    """The version of what a dashboard shows now (as_at None) or as at the end of a past day; `head` is the
+    chain's head if the caller has read it already."""
     today = timezone.localdate()
-    head = chain_head()
+    head = chain_head() if head is None else head
     if as_at is None or as_at >= today:
         return f"{today}:{head}"
     key = f"as-at-version:{as_at.isoformat()}:{today}"

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Pre
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
+from bvgov.page_cache import page_cache
 from programmes.archiving import active_q
 from programmes.choices import BodyKind
 from programmes.listing import Column
@@ -174,10 +175,14 @@ def progress_rows(register: Register) -> tuple[list[ProgressRow], list[ProgressR
         row.by_decision[count["decision_status"]] = row.by_decision.get(count["decision_status"], 0) + count["n"]
         status = count["implementation_status"]
         row.by_implementation[status] = row.by_implementation.get(status, 0) + count["n"]
-    action_counts = (
-        register.actions.values(
-            "recommendation__review_id", "recommendation__source_id", "recommendation__source__title"
-        )
+    add_action_counts(register, register.actions, row_for)
+    return list(reviews.values()), sorted(sources.values(), key=lambda row: row.title)
+
+
+def add_action_counts(register: Register, actions, row_for) -> None:
+    """Add the open, overdue and red counts of `actions` to the rows `row_for(review, source, title)` gives."""
+    counts = (
+        actions.values("recommendation__review_id", "recommendation__source_id", "recommendation__source__title")
         .annotate(
             open=Count("id", filter=open_action_q()),
             overdue=Count("id", filter=overdue_action_q(register.today)),
@@ -185,7 +190,7 @@ def progress_rows(register: Register) -> tuple[list[ProgressRow], list[ProgressR
         )
         .order_by()
     )
-    for count in action_counts:
+    for count in counts:
         row = row_for(
             count["recommendation__review_id"],
             count["recommendation__source_id"],
@@ -196,7 +201,6 @@ def progress_rows(register: Register) -> tuple[list[ProgressRow], list[ProgressR
         row.actions_open += count["open"]
         row.actions_overdue += count["overdue"]
         row.actions_red += count["red"]
-    return list(reviews.values()), sorted(sources.values(), key=lambda row: row.title)
 
 
 def totals_of(rows: list[ProgressRow]) -> dict:
@@ -263,10 +267,113 @@ def gap_row(rec: dict) -> dict:
     return rec
 
 
-def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashboard:
+def committee_dashboard(*, as_at: datetime.date | None = None, head: int | None = None) -> CommitteeDashboard:
     """The committee's view. Lists are read as values() with their joins, which work the same on live and on
-    historical ('as at') rows, so the page costs the same queries either way."""
+    historical ('as at') rows, so the page costs the same queries either way.
+
+    Given `head`, the audit chain's head the page was asked at (bvgov.page_cache), the live view is kept in the
+    page cache and carried forward across writes that change only actions: see `_carried_forward`.
+    """
     register = register_at(as_at)
+    if register.is_historical or head is None:
+        return _committee_dashboard(register)
+    cache = page_cache()
+    key = f"committee-dashboard-live:{register.today}"
+    state = cache.get(key)
+    if state is not None and state["head"] != head:
+        state = _carried_forward(state, head, register)
+    if state is None:
+        dashboard = _committee_dashboard(register)
+        state = {"head": head, **{name: getattr(dashboard, name) for name in LIVE_STATE}}
+    cache.set(key, state, None)
+    return _dashboard_of(register, state)
+
+
+# What the live dashboard keeps between requests: plain data, no querysets.
+LIVE_STATE = ("reviews", "other_sources", "gaps", "gaps_count", "long_overdue", "long_overdue_count", "trend")
+# Writes to these change nothing on the committee dashboard (it shows no progress notes, challenges or accounts).
+DASHBOARD_UNSEEN = {
+    ("recommendations", "progressupdate"),
+    ("recommendations", "comment"),
+    ("recommendations", "evidence"),
+    ("bvgov", "signinevent"),
+    ("bvgov", "calendarfeed"),
+    ("bvgov", "remindersent"),
+    ("bvgov", "user"),
+}
+CARRY_FORWARD_LIMIT = 500
+
+
+def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
+    """The kept live dashboard brought up to `head`, if every entry written since is an action's or one the page
+    does not show; else None (read it afresh).
+
+    An action's change moves only its review's open, overdue and red counts (every entry names its review), the
+    totals and the long-overdue list: those are read again for the reviews concerned, the rest is kept.
+    """
+    since = list(
+        AuditEntry.objects.filter(sequence__gt=state["head"], sequence__lte=head).values_list(
+            "content_type__app_label", "content_type__model", "review_id"
+        )[: CARRY_FORWARD_LIMIT + 1]
+    )
+    if len(since) > CARRY_FORWARD_LIMIT:
+        return None
+    actions = [
+        review_id for app_label, model, review_id in since if (app_label, model) == ("recommendations", "action")
+    ]
+    if any((app_label, model) not in DASHBOARD_UNSEEN for app_label, model, _ in since if model != "action"):
+        return None
+    state = {**state, "head": head}
+    if not actions:
+        return state
+    reviews = {row.review_id: row for row in state["reviews"]}
+    sources = {row.source_id: row for row in state["other_sources"]}
+    affected, outside_reviews = {pk for pk in actions if pk is not None}, None in actions
+    for row in [reviews[pk] for pk in affected if pk in reviews] + (list(sources.values()) if outside_reviews else []):
+        row.actions_open = row.actions_overdue = row.actions_red = 0
+
+    def row_for(review_id, source_id, source_title):
+        if review_id is not None:
+            return reviews.get(review_id)
+        if source_id not in sources:
+            sources[source_id] = ProgressRow(title=source_title, source_id=source_id)
+        return sources[source_id]
+
+    scope = Q(recommendation__review_id__in=affected)
+    if outside_reviews:
+        scope |= Q(recommendation__review_id__isnull=True)
+    add_action_counts(register, register.actions.filter(scope), row_for)
+    state["other_sources"] = sorted(sources.values(), key=lambda row: row.title)
+    state["long_overdue"], state["long_overdue_count"] = _long_overdue(register)
+    return state
+
+
+def _dashboard_of(register: Register, state: dict) -> CommitteeDashboard:
+    reviews, other_sources = state["reviews"], state["other_sources"]
+    return CommitteeDashboard(
+        register=register,
+        totals=totals_of(reviews + other_sources),
+        awaiting=[row for row in reviews if row.awaiting],
+        **{name: state[name] for name in LIVE_STATE},
+    )
+
+
+def _long_overdue(register: Register) -> tuple[list, int]:
+    long_overdue_qs = register.actions.filter(overdue_action_q(register.today, by_days=LONG_OVERDUE_DAYS))
+    return first_rows_and_count(
+        long_overdue_qs.order_by("due_date", "id").values(
+            "id",
+            "description",
+            "due_date",
+            "owner__name",
+            "recommendation__review__title",
+            "recommendation__source__title",
+        ),
+        LIST_LIMIT,
+    )
+
+
+def _committee_dashboard(register: Register) -> CommitteeDashboard:
     reviews, other_sources = progress_rows(register)
     gaps_qs = register.recommendations.filter(outstanding_recommendation_q()).filter(
         no_owner_q() | no_target_q() | no_funding_q()
@@ -286,18 +393,7 @@ def committee_dashboard(*, as_at: datetime.date | None = None) -> CommitteeDashb
         ),
         LIST_LIMIT,
     )
-    long_overdue_qs = register.actions.filter(overdue_action_q(register.today, by_days=LONG_OVERDUE_DAYS))
-    long_overdue, long_overdue_count = first_rows_and_count(
-        long_overdue_qs.order_by("due_date", "id").values(
-            "id",
-            "description",
-            "due_date",
-            "owner__name",
-            "recommendation__review__title",
-            "recommendation__source__title",
-        ),
-        LIST_LIMIT,
-    )
+    long_overdue, long_overdue_count = _long_overdue(register)
     return CommitteeDashboard(
         register=register,
         reviews=reviews,

@@ -12,7 +12,7 @@ from reviews.workflow import STEPS
 from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm
-from .page_cache import register_version
+from .page_cache import chain_head, register_version
 from .pagination import window_page
 from .registry import tracked_model
 from .selectors import (
@@ -39,13 +39,14 @@ class CommitteeDashboardView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = AsAtForm(self.request.GET or None)
         as_at = form.cleaned_data["as_at"] if form.is_valid() else None
+        head = chain_head()
         # Read only if the page is not in the cache for this version of the register (see bvgov.page_cache).
-        dashboard = SimpleLazyObject(lambda: committee_dashboard(as_at=as_at))
+        dashboard = SimpleLazyObject(lambda: committee_dashboard(as_at=as_at, head=head))
         return super().get_context_data(
             form=form,
             dashboard=dashboard,
             chart=SimpleLazyObject(lambda: bar_chart(dashboard.trend, value="cumulative", label="label")),
-            page_version=f"{register_version(as_at=as_at)}:{self.request.GET.get('as_at', '')}",
+            page_version=f"{register_version(as_at=as_at, head=head)}:{self.request.GET.get('as_at', '')}",
             **kwargs,
         )
 

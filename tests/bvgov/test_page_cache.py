@@ -114,3 +114,31 @@ def test_the_board_dashboard_is_cached_per_board_and_moves_on_a_write(pages_cach
 
     action_update_status(action=action, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done")
     assert "Publish the demand strategy" not in member_client.get("/boards/", {"body": board.pk}).content.decode()
+
+
+def test_the_live_dashboard_carries_action_changes_forward_and_reads_other_changes_afresh(
+    pages_cached, member_client, manager_user, django_assert_max_num_queries
+):
+    busy, quiet = ReviewFactory(title="Managing Demand"), ReviewFactory(title="Consultation")
+    overdue = timezone.localdate() - datetime.timedelta(days=3)
+    first = ActionFactory(recommendation=RecommendationFactory(review=busy), due_date=overdue)
+    ActionFactory(recommendation=RecommendationFactory(review=quiet), due_date=overdue)
+    assert _overdue_figure(member_client.get("/")) == "2"
+
+    action_update_status(action=first, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done")
+    # Session, user, version, the entries since, the changed review's action counts, the long-overdue list.
+    with django_assert_max_num_queries(6):
+        after = member_client.get("/")
+    assert _overdue_figure(after) == "1"
+    assert after.context["dashboard"].reviews == member_client_fresh_rows()
+
+    quiet.title = "Consultation and engagement"
+    save_with_history(quiet, actor=manager_user, reason="Renamed")
+    assert "Consultation and engagement" in _main(member_client.get("/"))
+
+
+def member_client_fresh_rows():
+    """The progress rows read from scratch, to compare the carried-forward ones with."""
+    from bvgov.selectors import _committee_dashboard, register_at
+
+    return _committee_dashboard(register_at(None)).reviews

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = (
         "Generate a large register (reviews, recommendations, actions, progress updates, challenges, boards, "
         "meetings and decisions, with years of history sealed onto the audit trail) for benchmarks. Bulk inserts "
-        "(COPY on PostgreSQL), then ANALYZE."
+        "(COPY on PostgreSQL), then VACUUM ANALYZE."
     )
 
     def add_arguments(self, parser):
@@ -53,7 +53,7 @@ class Command(BaseCommand):
         if min(sizes.reviews, sizes.recommendations, sizes.actions, sizes.people) < 1 or sizes.history_per_action < 1:
             raise CommandError("Every size must be at least 1.")
         result = Generator(sizes, password=password or None).run()
-        self.stdout.write(f"Generated in {result['seconds']} s (then ANALYZE).")
+        self.stdout.write(f"Generated in {result['seconds']} s (then VACUUM ANALYZE).")
         self.stdout.write("  live rows: " + ", ".join(f"{name} {count}" for name, count in result["live"].items()))
         self.stdout.write(f"  history rows (each with its audit entry): {result['history_total']}")
         self.stdout.write("    " + ", ".join(f"{name} {count}" for name, count in result["history"].items()))
