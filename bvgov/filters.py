@@ -20,7 +20,10 @@ class AuditTrailFilter(django_filters.FilterSet):
     )
     object_id = django_filters.NumberFilter(label="Record number", min_value=1)
     user = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**USER_LABEL), label="Changed by", queryset=None, empty_label="Anyone"
+        widget=QuickSelect(**USER_LABEL, cached_on=("bvgov.User",)),
+        label="Changed by",
+        queryset=None,
+        empty_label="Anyone",
     )
     date_from = django_filters.DateFilter(
         label="From", method="filter_date_from", widget=forms.DateInput(attrs={"type": "date"})
@@ -29,7 +32,7 @@ class AuditTrailFilter(django_filters.FilterSet):
         label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL),
+        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
         label="Review",
         queryset=None,
         empty_label="All reviews",

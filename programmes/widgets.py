@@ -7,19 +7,41 @@ selected option marked) straight to a string. Given `label_fields` and a `label`
 as the model's __str__ (REVIEW_LABEL, PERSON_LABEL, USER_LABEL below), it reads the choices as values instead.
 """
 
+import hashlib
 from html import escape
 
 from django import forms
+from django.apps import apps
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.db import connection
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
 
+def table_versions(labels: tuple[str, ...]) -> tuple:
+    """The newest history_id of each model ("app_label.Model"): every change to a register table adds a history
+    row, so while these stay the same the table's rows have not changed. One query, each an index lookup."""
+    tables = [apps.get_model(label).history.model._meta.db_table for label in labels]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables))
+        return tuple(cursor.fetchone())
+
+
 class QuickSelect(forms.Select):
-    def __init__(self, attrs=None, choices=(), *, label_fields: tuple[str, ...] = (), label=None):
+    """`cached_on` names the models whose rows the choices come from (the list of reviews: "reviews.Review"; the
+    people who own actions: "programmes.Person" and "recommendations.Action"): the options are then rendered once per
+    version of those tables and kept in the "pages" cache, and only the selected option is marked afresh."""
+
+    def __init__(
+        self, attrs=None, choices=(), *, label_fields: tuple[str, ...] = (), label=None, cached_on: tuple = ()
+    ):
         super().__init__(attrs, choices)
         self.label_fields = label_fields
         self.label = label
+        self.cached_on = cached_on
 
     def _choice_pairs(self):
         choices = self.choices
@@ -32,8 +54,25 @@ class QuickSelect(forms.Select):
             yield pk, self.label(*values)
 
     def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        parts = [f'<select name="{escape(str(name))}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        opening = f'<select name="{escape(str(name))}"{flatatt(self.build_attrs(self.attrs, attrs))}>'
+        cache = caches["pages"]
+        if not self.cached_on or isinstance(cache, DummyCache) or not isinstance(self.choices, ModelChoiceIterator):
+            return mark_safe("\n".join([opening, self._options(self.format_value(value)), "</select>"]))
+        query = str(self.choices.queryset.query) + repr((self.label_fields, self.choices.field.empty_label))
+        versions = "-".join(str(version) for version in table_versions(self.cached_on))
+        key = f"select:{hashlib.sha256(query.encode()).hexdigest()}:{versions}"
+        options = cache.get(key)
+        if options is None:
+            options = self._options(set())
+            cache.set(key, options, 3600)
+        for chosen in self.format_value(value)[: None if self.allow_multiple_selected else 1]:
+            mark = f'<option value="{escape(chosen)}">'
+            options = options.replace(mark, mark[:-1] + " selected>", 1)
+        return mark_safe("\n".join([opening, options, "</select>"]))
+
+    def _options(self, selected) -> str:
+        selected = set(selected)
+        parts = []
         has_selected = False
 
         def option(option_value, label):
@@ -52,8 +91,7 @@ class QuickSelect(forms.Select):
                 parts.append("</optgroup>")
             else:
                 option(option_value, label)
-        parts.append("</select>")
-        return mark_safe("\n".join(parts))
+        return "\n".join(parts)
 
 
 def _person_label(name: str, job_title: str) -> str:

@@ -79,13 +79,22 @@ class RecommendationFilter(django_filters.FilterSet):
         help_text="Accepted, not yet implemented, and missing an owner, a target date or funding",
     )
     owner = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**PERSON_LABEL), label="Owner", queryset=None, empty_label="Anyone"
+        widget=QuickSelect(**PERSON_LABEL, cached_on=("programmes.Person", "recommendations.Recommendation")),
+        label="Owner",
+        queryset=None,
+        empty_label="Anyone",
     )
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL), label="Review", queryset=None, empty_label="Any review"
+        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
+        label="Review",
+        queryset=None,
+        empty_label="Any review",
     )
     source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL), label="Source", queryset=None, empty_label="Any report"
+        widget=QuickSelect(**TITLE_LABEL, cached_on=("recommendations.Source",)),
+        label="Source",
+        queryset=None,
+        empty_label="Any report",
     )
     source_kind = django_filters.MultipleChoiceFilter(
         label="Kind of source",
@@ -154,10 +163,13 @@ class ActionFilter(django_filters.FilterSet):
         help_text="As shown: the owner's override where there is one, otherwise derived from the dates",
     )
     owner = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**PERSON_LABEL), label="Owner", queryset=None, empty_label="Anyone"
+        widget=QuickSelect(**PERSON_LABEL, cached_on=("programmes.Person", "recommendations.Action")),
+        label="Owner",
+        queryset=None,
+        empty_label="Anyone",
     )
     review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL),
+        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
         label="Review",
         field_name="recommendation__review",
         queryset=None,

@@ -142,3 +142,19 @@ def member_client_fresh_rows():
     from bvgov.selectors import _committee_dashboard, register_at
 
     return _committee_dashboard(register_at(None)).reviews
+
+
+def test_a_filters_choices_are_kept_until_their_table_changes_and_the_choice_made_is_marked(
+    pages_cached, member_client, manager_user
+):
+    ReviewFactory(title="Managing Demand")
+    chosen = ReviewFactory(title="Consultation")
+    first = member_client.get("/actions/").content.decode()
+    assert ">Managing Demand</option>" in first and ">Consultation</option>" in first
+
+    marked = member_client.get("/actions/", {"review": chosen.pk}).content.decode()
+    assert f'<option value="{chosen.pk}" selected>Consultation</option>' in marked
+    assert marked.count(" selected>") == marked.count("<select")  # one choice marked per box, the rest unmarked
+
+    ReviewFactory(title="Custody")
+    assert ">Custody</option>" in member_client.get("/actions/").content.decode()
