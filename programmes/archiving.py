@@ -11,6 +11,8 @@ use the base manager or the constraint's condition, so an archived record never 
 from django.db import models
 from django.db.models import Q
 
+from .db import CheckConstraint
+
 
 def active_q(prefix: str = "") -> Q:
     """Not archived, on a model or through a relation (`prefix` like "recommendations__")."""
@@ -38,8 +40,8 @@ class Archivable(models.Model):
         return self.archived_at is not None
 
 
-def archived_has_reason(table: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
+def archived_has_reason(table: str) -> CheckConstraint:
+    return CheckConstraint(
         condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),
         name=f"{table}_archived_has_reason",
         violation_error_message="Say why the record is being archived.",
