@@ -147,7 +147,8 @@ class Timeline:
         return self.versions[-1][3]
 
 
-def noon(day: datetime.date, minutes: int = 0) -> datetime.datetime:
+def at_work(day: datetime.date, minutes: int = 0) -> datetime.datetime:
+    """09:00 UTC on the day, `minutes` later: changes are spread over the working day, not stacked on one instant."""
     moment = datetime.datetime.combine(day, datetime.time(9)) + datetime.timedelta(minutes=minutes)
     return timezone.make_aware(moment, datetime.UTC)
 
@@ -273,11 +274,12 @@ class Chain:
 
 
 class Generator:
-    def __init__(self, sizes: Sizes, *, password: str | None = None, log=print):
+    """One run: the register, top down, each record with its timeline of versions (see the module docstring)."""
+
+    def __init__(self, sizes: Sizes, *, password: str | None = None):
         self.sizes = sizes
         self.password = password
         self.rng = random.Random(sizes.seed)
-        self.log = log
         self.today = timezone.localdate()
         self.chain = Chain(Sink())
         self.live_counts: dict[str, int] = {}
@@ -289,7 +291,7 @@ class Generator:
             return start
         return start + datetime.timedelta(days=self.rng.randrange((end - start).days + 1))
 
-    def save(self, model, timelines: list[Timeline], extra=None) -> list:
+    def save(self, model, timelines: list[Timeline]) -> list:
         """Create the live rows (each its timeline's last version) and their history, in batches."""
         saved = []
         # The live row keeps the moment its timeline gives (a challenge asked in 2009), not the moment of the insert.
@@ -342,7 +344,7 @@ class Generator:
     def make_users(self) -> None:
         user_model = get_user_model()
         groups = {group.name: group for group in Group.objects.all()}
-        when = noon(datetime.date(FIRST_YEAR, 1, 2))
+        when = at_work(datetime.date(FIRST_YEAR, 1, 2))
         self.accounts = {}
         timelines, specs = [], list(BENCH_ACCOUNTS)
         # Only the benchmark's accounts can sign in, and only when a password is given; the officers never can.
@@ -380,7 +382,7 @@ class Generator:
         self.staff = [user for user, spec in zip(users, specs, strict=True) if spec[1] == roles.PROGRAMME_MANAGER]
 
     def make_people(self) -> None:
-        when = noon(datetime.date(FIRST_YEAR, 1, 3))
+        when = at_work(datetime.date(FIRST_YEAR, 1, 3))
         timelines = []
         linked = list(self.accounts.values())
         for number in range(self.sizes.people):
@@ -405,7 +407,7 @@ class Generator:
         self.owner_person = self.people[list(self.accounts).index("bench-owner")]
 
     def make_bodies(self) -> None:
-        when = noon(datetime.date(FIRST_YEAR, 1, 4))
+        when = at_work(datetime.date(FIRST_YEAR, 1, 4))
         specs = [
             ("The Police Authority", BodyKind.AUTHORITY),
             ("Performance Review Committee", BodyKind.COMMITTEE),
@@ -446,7 +448,7 @@ class Generator:
             start = datetime.date(year, 4, 1)
             timelines.append(
                 Timeline().add(
-                    noon(start - datetime.timedelta(days=30)),
+                    at_work(start - datetime.timedelta(days=30)),
                     self.user_id(),
                     "Programme agreed",
                     {
@@ -494,7 +496,7 @@ class Generator:
                 "budget": Decimal(self.rng.randrange(20, 300) * 1000),
             }
             when = start - datetime.timedelta(days=60)
-            timeline.add(noon(when), self.user_id(), "Review proposed", values)
+            timeline.add(at_work(when), self.user_id(), "Review proposed", values)
             for stage in stages[1 : reached + 1]:
                 when = min(when + datetime.timedelta(days=self.rng.randrange(20, 120)), self.today)
                 values = dict(values, stage=stage)
@@ -505,7 +507,7 @@ class Generator:
                         final_report_title=f"Final report: {values['title']}",
                         final_report_date=when,
                     )
-                timeline.add(noon(when, number % 400), self.user_id(), f"Stage moved to {stage.label}", values)
+                timeline.add(at_work(when, number % 400), self.user_id(), f"Stage moved to {stage.label}", values)
             timelines.append(timeline)
         self.reviews = self.save(Review, timelines)
         self.report_dates = {
@@ -513,7 +515,7 @@ class Generator:
         }
         sources = [
             Timeline().add(
-                noon(self.report_dates[review.pk]),
+                at_work(self.report_dates[review.pk]),
                 self.user_id(),
                 "Report recorded",
                 {
@@ -550,7 +552,7 @@ class Generator:
                 "implementation_status": ImplementationStatus.NOT_STARTED,
             }
             timeline = Timeline()
-            when = noon(reported, number % 600)
+            when = at_work(reported, number % 600)
             timeline.add(when, self.user_id(), "Recorded from the final report", values)
             if review.stage in (ReviewStage.PROPOSED, ReviewStage.SELECTED, ReviewStage.SCOPING, ReviewStage.IN_REVIEW):
                 timelines.append(timeline)
@@ -563,16 +565,16 @@ class Generator:
                     )
                 else:
                     values = dict(values, decision_status=DecisionStatus.ACCEPTED)
-                timeline.add(noon(decided, number % 600), self.user_id(), "Decision recorded", values)
+                timeline.add(at_work(decided, number % 600), self.user_id(), "Decision recorded", values)
             if values["decision_status"] == DecisionStatus.ACCEPTED:
                 started = decided + datetime.timedelta(days=self.rng.randrange(10, 120))
                 if started < self.today:
                     values = dict(values, implementation_status=ImplementationStatus.IN_PROGRESS)
-                    timeline.add(noon(started, number % 600), self.user_id(), "Implementation started", values)
+                    timeline.add(at_work(started, number % 600), self.user_id(), "Implementation started", values)
                 done = started + datetime.timedelta(days=self.rng.randrange(90, 1500))
                 if done < self.today and self.rng.random() < 0.85:
                     values = dict(values, implementation_status=ImplementationStatus.IMPLEMENTED, implemented_on=done)
-                    timeline.add(noon(done, number % 600), self.user_id(), "Implemented", values)
+                    timeline.add(at_work(done, number % 600), self.user_id(), "Implemented", values)
             timelines.append(timeline)
         self.recommendations = self.save(Recommendation, timelines)
 
@@ -593,7 +595,7 @@ class Generator:
             "rag_override_reason": "",
         }
         timeline = Timeline()
-        timeline.add(noon(created, number % 500), self.user_id(), "Action planned", values)
+        timeline.add(at_work(created, number % 500), self.user_id(), "Action planned", values)
         # The versions are spread between the action's creation and either today or its completion.
         finished = (
             rec.implementation_status == ImplementationStatus.IMPLEMENTED
@@ -635,7 +637,7 @@ class Generator:
             if changed == values:  # every version records a change, as a save through the app would
                 changed["due_date"] = values["due_date"] + datetime.timedelta(days=self.rng.randrange(7, 60))
             values = changed
-            timeline.add(noon(day, (number + index) % 600), self.user_id(), self.rng.choice(ACTION_REASONS), values)
+            timeline.add(at_work(day, (number + index) % 600), self.user_id(), self.rng.choice(ACTION_REASONS), values)
         return timeline
 
     def make_actions(self) -> None:
@@ -663,7 +665,7 @@ class Generator:
             day = min(self.day(action.due_date - datetime.timedelta(days=200), history_day), self.today)
             updates.append(
                 Timeline().add(
-                    noon(day, number % 600),
+                    at_work(day, number % 600),
                     self.user_id(),
                     "Progress reported",
                     {
@@ -680,7 +682,7 @@ class Generator:
                 updates = []
         self.save(ProgressUpdate, updates)
         for number, rec in enumerate(self.recommendations):
-            asked = noon(self.report_dates[rec.review_id] + datetime.timedelta(days=30), number % 600)
+            asked = at_work(self.report_dates[rec.review_id] + datetime.timedelta(days=30), number % 600)
             values = {
                 "recommendation": rec,
                 "author": self.rng.choice(self.staff),
@@ -720,7 +722,7 @@ class Generator:
                     keys[(body.pk, day)] = len(meetings)
                     meetings.append(
                         Timeline().add(
-                            noon(day - datetime.timedelta(days=7)),
+                            at_work(day - datetime.timedelta(days=7)),
                             self.user_id(),
                             "Meeting arranged",
                             {"body": body, "date": day, "title": f"{body.name}, {day:%d %B %Y}"},
@@ -732,7 +734,7 @@ class Generator:
             Decision,
             [
                 Timeline().add(
-                    noon(day, 30),
+                    at_work(day, 30),
                     self.user_id(),
                     "Decision recorded from the minutes",
                     {
