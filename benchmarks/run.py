@@ -476,23 +476,14 @@ def fault_run(args, command, fault: str, fx: dict, member: Client) -> dict:
 
 
 def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor(),
-    )
+    info = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), platform.processor())
+    mhz = next((line.split(":", 1)[1].strip() for line in info if line.startswith("cpu MHz")), "")
     memory = next(line for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
-    postgres = subprocess.run(
-        ["psql", "-XAt", "-c", "show server_version"],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PGDATABASE": ""},
-    ).stdout.strip()
-    return f"{os.cpu_count()} cores, {cpu}, {memory.split(':')[1].strip()}, Python {platform.python_version()}" + (
-        f", PostgreSQL {postgres}" if postgres else ""
+    memory_gib = int(memory.split()[1]) / 1024**2
+    return (
+        f"{os.cpu_count()} cores ({cpu}{f', {float(mhz):.0f} MHz' if mhz else ''}), {memory_gib:.0f} GiB, "
+        f"Python {platform.python_version()}"
     )
 
 
