@@ -254,3 +254,9 @@ def progress_row(row, show_stage) -> str:
             "bvgov/partials/progress_row.html", {"row": row, "show_stage": show_stage}
         )
     return mark_safe(html)
+
+
+@register.simple_tag
+def status_tag(value, label=""):
+    """partials/tag.html written in Python, for lists that show a tag on each of their rows."""
+    return format_html('<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value)
