@@ -496,7 +496,7 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
         "",
         f"Machine: {machine()}; PostgreSQL {pg_version.split(' (')[0]} on the same machine. "
         "Load average (1, 5, 15 min) during the single-client run: "
-        f"{load_single}. The machine was shared: other engineers' test suites were running at the same time.",
+        f"{load_single}. {args.note}",
         "",
         "Register: "
         + ", ".join(f"{name} {count:,}" for name, count in fx["counts"].items())
@@ -645,6 +645,11 @@ def main() -> None:
     parser.add_argument("--access-log", type=Path, help="file for gunicorn's access log: method, path, status, µs")
     parser.add_argument("--error-log", type=Path, default=Path(tempfile.gettempdir()) / "bvgov-bench-gunicorn.log")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument(
+        "--note",
+        default="Nothing else was running on the machine: the load is the benchmark's own server, database and client.",
+        help="what else the machine was doing, for the results file",
+    )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("Run the benchmark against PostgreSQL: set DATABASE_URL or --database-url.")
