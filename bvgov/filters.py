@@ -5,7 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from programmes.models import AuditEntry
-from programmes.widgets import TITLE_LABEL, USER_LABEL, QuickSelect
+from programmes.widgets import USER_LABEL, QuickSelect
+from reviews.filters import review_choice_filter
 from reviews.models import Review
 
 from .registry import tracked_content_types
@@ -31,13 +32,7 @@ class AuditTrailFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
-    review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
-        label="Review",
-        queryset=None,
-        empty_label="All reviews",
-        method="filter_review",
-    )
+    review = review_choice_filter(empty_label="All reviews", method="filter_review")
     reason = django_filters.CharFilter(
         label="Reason contains", field_name="reason", lookup_expr="icontains", max_length=200
     )

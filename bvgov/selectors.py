@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Pre
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from bvgov.page_cache import page_cache
-from programmes.archiving import active_q
+from bvgov.page_cache import ACTION, DASHBOARD_UNSEEN, page_cache
+from programmes.archiving import Archivable, active_q, live_count
 from programmes.choices import BodyKind
 from programmes.listing import Column
 from programmes.models import AuditEntry, Body, Decision, Meeting, StrategicOutcome
@@ -78,7 +78,7 @@ def as_of(model, moment: datetime.datetime):
         | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
     state = history.filter(~Exists(later)).exclude(history_type="-")
-    if any(field.name == "archived_at" for field in model._meta.fields):
+    if issubclass(model, Archivable):
         state = state.filter(active_q())
     return state
 
@@ -291,16 +291,6 @@ def committee_dashboard(*, as_at: datetime.date | None = None, head: int | None 
 
 # What the live dashboard keeps between requests: plain data, no querysets.
 LIVE_STATE = ("reviews", "other_sources", "gaps", "gaps_count", "long_overdue", "long_overdue_count", "trend")
-# Writes to these change nothing on the committee dashboard (it shows no progress notes, challenges or accounts).
-DASHBOARD_UNSEEN = {
-    ("recommendations", "progressupdate"),
-    ("recommendations", "comment"),
-    ("recommendations", "evidence"),
-    ("bvgov", "signinevent"),
-    ("bvgov", "calendarfeed"),
-    ("bvgov", "remindersent"),
-    ("bvgov", "user"),
-}
 CARRY_FORWARD_LIMIT = 500
 
 
@@ -318,11 +308,10 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     )
     if len(since) > CARRY_FORWARD_LIMIT:
         return None
-    actions = [
-        review_id for app_label, model, review_id in since if (app_label, model) == ("recommendations", "action")
-    ]
-    if any((app_label, model) not in DASHBOARD_UNSEEN for app_label, model, _ in since if model != "action"):
+    kinds = {(app_label, model) for app_label, model, _ in since}
+    if not kinds <= DASHBOARD_UNSEEN | {ACTION}:
         return None
+    actions = [review_id for app_label, model, review_id in since if (app_label, model) == ACTION]
     state = {**state, "head": head}
     if not actions:
         return state
@@ -613,7 +602,7 @@ def accountability_gaps(*, today: datetime.date | None = None) -> list[GapList]:
 def unsupported_outcomes() -> list:
     """Strategic outcomes that no recommendation supports, with their programme, in one query."""
     return list(
-        StrategicOutcome.objects.annotate(supporting=Count("recommendations", filter=active_q("recommendations__")))
+        StrategicOutcome.objects.annotate(supporting=live_count("recommendations"))
         .filter(supporting=0)
         .select_related("programme")
         .order_by("programme__name", "number")

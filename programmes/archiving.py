@@ -19,6 +19,13 @@ def active_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}archived_at__isnull": True})
 
 
+def live_count(relation: str, condition: Q | None = None) -> models.Count:
+    """Count the related records through `relation` that are not archived (and meet `condition`, if given).
+    Aggregates join tables directly and never pass through the default manager, so they say so themselves."""
+    live = active_q(f"{relation}__")
+    return models.Count(relation, filter=live & condition if condition is not None else live)
+
+
 class ActiveManager(models.Manager):
     """The live register: archived records left out."""
 

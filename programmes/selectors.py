@@ -12,7 +12,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .archiving import active_q
+from .archiving import live_count
 from .choices import IndicatorDirection, MembershipRole
 from .models import (
     Body,
@@ -232,9 +232,9 @@ def programme_for_detail():
     ).prefetch_related(
         Prefetch(
             "outcomes",
-            queryset=StrategicOutcome.objects.annotate(
-                recommendation_count=Count("recommendations", filter=active_q("recommendations__"))
-            ).order_by("number"),
+            queryset=StrategicOutcome.objects.annotate(recommendation_count=live_count("recommendations")).order_by(
+                "number"
+            ),
         ),
         Prefetch("priorities", queryset=Priority.objects.order_by("number")),
         "reviews",

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from programmes.models import Person
 from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect
+from reviews.filters import review_choice_filter
 from reviews.models import Review
 
 from .choices import (
@@ -58,6 +59,17 @@ def _date_widget():
     return forms.DateInput(attrs={"autocomplete": "off"})
 
 
+def owner_choice_filter(owned: str) -> django_filters.ModelChoiceFilter:
+    """A choice of owner among the people who own an `owned` record, its options rendered once until people or
+    those records change (the FilterSet sets the queryset)."""
+    return django_filters.ModelChoiceFilter(
+        widget=QuickSelect(**PERSON_LABEL, cached_on=("programmes.Person", owned)),
+        label="Owner",
+        queryset=None,
+        empty_label="Anyone",
+    )
+
+
 class RecommendationFilter(django_filters.FilterSet):
     """What a member narrows the recommendations register by before a meeting."""
 
@@ -78,18 +90,8 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_gaps",
         help_text="Accepted, not yet implemented, and missing an owner, a target date or funding",
     )
-    owner = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**PERSON_LABEL, cached_on=("programmes.Person", "recommendations.Recommendation")),
-        label="Owner",
-        queryset=None,
-        empty_label="Anyone",
-    )
-    review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
-        label="Review",
-        queryset=None,
-        empty_label="Any review",
-    )
+    owner = owner_choice_filter("recommendations.Recommendation")
+    review = review_choice_filter()
     source = django_filters.ModelChoiceFilter(
         widget=QuickSelect(**TITLE_LABEL, cached_on=("recommendations.Source",)),
         label="Source",
@@ -162,19 +164,8 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_rag",
         help_text="As shown: the owner's override where there is one, otherwise derived from the dates",
     )
-    owner = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**PERSON_LABEL, cached_on=("programmes.Person", "recommendations.Action")),
-        label="Owner",
-        queryset=None,
-        empty_label="Anyone",
-    )
-    review = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
-        label="Review",
-        field_name="recommendation__review",
-        queryset=None,
-        empty_label="Any review",
-    )
+    owner = owner_choice_filter("recommendations.Action")
+    review = review_choice_filter(field_name="recommendation__review")
     due_after = django_filters.DateFilter(
         label="Due on or after", field_name="due_date", lookup_expr="gte", widget=_date_widget(), help_text=DATE_HINT
     )

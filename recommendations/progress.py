@@ -2,9 +2,9 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
-from programmes.archiving import active_q
+from programmes.archiving import live_count
 
 from .choices import ImplementationStatus
 from .querysets import ACCEPTED_STATUSES, accepted_q, overdue_action_q
@@ -12,21 +12,17 @@ from .querysets import ACCEPTED_STATUSES, accepted_q, overdue_action_q
 
 class RecommendationProgressRules:
     def annotate_reviews(self, queryset):
-        live = active_q("recommendations__")
         return queryset.annotate(
-            recommendation_count=Count("recommendations", filter=live),
-            accepted_count=Count("recommendations", filter=live & accepted_q("recommendations__")),
-            implemented_count=Count(
-                "recommendations",
-                filter=live & Q(recommendations__implementation_status=ImplementationStatus.IMPLEMENTED),
+            recommendation_count=live_count("recommendations"),
+            accepted_count=live_count("recommendations", accepted_q("recommendations__")),
+            implemented_count=live_count(
+                "recommendations", Q(recommendations__implementation_status=ImplementationStatus.IMPLEMENTED)
             ),
         )
 
     def annotate_recommendations(self, queryset, *, today: datetime.date):
         return queryset.annotate(
-            overdue_action_count=Count(
-                "actions", filter=active_q("actions__") & overdue_action_q(today, prefix="actions__")
-            )
+            overdue_action_count=live_count("actions", overdue_action_q(today, prefix="actions__"))
         )
 
     def is_accepted(self, recommendation) -> bool:

@@ -225,10 +225,12 @@ def recommendation_archive(
 
 
 @transaction.atomic
-def recommendation_restore(*, recommendation: Recommendation, actor, reason: str) -> Recommendation:
+def recommendation_restore(
+    *, recommendation: Recommendation, actor, reason: str, seen_version: int | None = None
+) -> Recommendation:
     """Bring an archived recommendation back, with the actions archived along with it."""
     reason = reason.strip()
-    locked = _locked(Recommendation, recommendation.pk, reason=reason, restoring=True)
+    locked = _locked(Recommendation, recommendation.pk, reason=reason, restoring=True, seen_version=seen_version)
     archived_with_it = list(
         Action.all_objects.select_for_update().filter(recommendation=locked, archived_at=locked.archived_at)
     )
@@ -249,9 +251,9 @@ def action_archive(*, action: Action, actor, reason: str, seen_version: int | No
 
 
 @transaction.atomic
-def action_restore(*, action: Action, actor, reason: str) -> Action:
+def action_restore(*, action: Action, actor, reason: str, seen_version: int | None = None) -> Action:
     reason = reason.strip()
-    locked = _locked(Action, action.pk, reason=reason, restoring=True)
+    locked = _locked(Action, action.pk, reason=reason, restoring=True, seen_version=seen_version)
     if Recommendation.all_objects.filter(pk=locked.recommendation_id, archived_at__isnull=False).exists():
         raise ValidationError("Its recommendation is archived: restore the recommendation, and its actions with it.")
     return _restore(locked, actor=actor, reason=f"Restored: {reason}")

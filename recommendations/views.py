@@ -547,12 +547,20 @@ class RecommendationExtendView(LoginRequiredMixin, PermissionRequiredMixin, Form
 
 class ArchiveView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     """Archive a record entered in error, or restore an archived one, with a reason. The page says beforehand what
-    keeps a record in the register, so nobody writes a reason for an archive that will be refused."""
+    keeps a record in the register, so nobody writes a reason for an archive that will be refused. Each subclass
+    names its model and the service `step` it runs."""
 
     template_name = "recommendations/archive_form.html"
     form_class = ArchiveForm
     model = None
     restore = False
+
+    def step(self, *, actor, reason: str, seen_version: int | None):
+        raise NotImplementedError
+
+    def archived_with(self) -> list:
+        """What is archived along with the record, for the page to list."""
+        return []
 
     @cached_property
     def object(self):
@@ -563,39 +571,26 @@ class ArchiveView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.object}
 
-    def blockers(self) -> list[str]:
-        if self.restore:
-            return []
-        return services.archive_blockers(**{self.model._meta.model_name: self.object})
-
     def get_context_data(self, **kwargs):
-        noun = self.model._meta.verbose_name
         return super().get_context_data(
             object=self.object,
-            noun=noun,
+            noun=self.model._meta.verbose_name,
             restore=self.restore,
-            blockers=self.blockers(),
-            active_actions=(
-                list(self.object.actions.order_by("due_date", "id"))
-                if isinstance(self.object, Recommendation) and not self.restore
-                else []
-            ),
+            blockers=[] if self.restore else services.archive_blockers(**{self.model._meta.model_name: self.object}),
+            active_actions=[] if self.restore else self.archived_with(),
             **kwargs,
         )
 
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
     def form_valid(self, form):
-        noun = self.model._meta.model_name
-        reason = form.cleaned_data["reason"]
         try:
-            if self.restore:
-                getattr(services, f"{noun}_restore")(**{noun: self.object}, actor=self.request.user, reason=reason)
-            else:
-                getattr(services, f"{noun}_archive")(
-                    **{noun: self.object},
-                    actor=self.request.user,
-                    reason=reason,
-                    seen_version=form.cleaned_data.get("seen_version"),
-                )
+            self.step(
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+                seen_version=form.cleaned_data.get("seen_version"),
+            )
         except ValidationError as error:
             form.add_error(None, error)
             if isinstance(error, StaleEditError):
@@ -603,24 +598,43 @@ class ArchiveView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
             return self.form_invalid(form)
         verb = "restored" if self.restore else "archived"
         messages.success(self.request, f"{self.model._meta.verbose_name.capitalize()} {verb}.")
-        if self.restore or isinstance(self.object, Recommendation):
-            return redirect(self.object.get_absolute_url())
-        return redirect(self.object.recommendation.get_absolute_url())
+        return redirect(self.get_success_url())
 
 
 class RecommendationArchiveView(ArchiveView):
     model = Recommendation
     permission_required = "recommendations.change_recommendation"
 
+    def step(self, **kwargs):
+        return services.recommendation_archive(recommendation=self.object, **kwargs)
+
+    def archived_with(self) -> list:
+        return list(self.object.actions.order_by("due_date", "id"))
+
 
 class RecommendationRestoreView(RecommendationArchiveView):
     restore = True
+
+    def step(self, **kwargs):
+        return services.recommendation_restore(recommendation=self.object, **kwargs)
 
 
 class ActionArchiveView(ArchiveView):
     model = Action
     permission_required = "recommendations.change_action"
 
+    def step(self, **kwargs):
+        return services.action_archive(action=self.object, **kwargs)
+
+    def get_success_url(self) -> str:
+        return self.object.recommendation.get_absolute_url()
+
 
 class ActionRestoreView(ActionArchiveView):
     restore = True
+
+    def step(self, **kwargs):
+        return services.action_restore(action=self.object, **kwargs)
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()

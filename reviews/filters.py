@@ -4,10 +4,22 @@ import django_filters
 
 from programmes.filters import PanelFilterSet, SearchFilter, date_filter
 from programmes.models import Programme
-from programmes.widgets import QuickSelect
+from programmes.widgets import TITLE_LABEL, QuickSelect
 
 from .choices import Inspectorate, ReviewKind, ReviewStage, ServiceJudgement
 from .models import Inspection, Review
+
+
+def review_choice_filter(*, empty_label: str = "Any review", **kwargs) -> django_filters.ModelChoiceFilter:
+    """A choice of review by title, its options rendered once until a review changes (the FilterSet sets the
+    queryset)."""
+    return django_filters.ModelChoiceFilter(
+        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
+        label="Review",
+        queryset=None,
+        empty_label=empty_label,
+        **kwargs,
+    )
 
 
 class ReviewFilter(PanelFilterSet):

@@ -10,10 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
-from programmes.archiving import active_q
+from programmes.archiving import live_count
 from programmes.models import Decision
 
 from .choices import STAGE_ORDER, ReviewStage
@@ -108,7 +108,7 @@ def review_recommendations(review: Review, *, today: datetime.date | None = None
 def inspections_for_list():
     return (
         Inspection.objects.select_related("review", "programme")
-        .annotate(recommendation_count=Count("sources__recommendations", filter=active_q("sources__recommendations__")))
+        .annotate(recommendation_count=live_count("sources__recommendations"))
         .order_by("-published_on", "title", "pk")
     )
 
