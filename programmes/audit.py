@@ -17,7 +17,9 @@ import decimal
 import hashlib
 import itertools
 import json
+import threading
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
@@ -43,20 +45,33 @@ GUARDS_MIGRATION = "0007_audit_append_only"
 EXCLUDED_FROM_DIFF = {"password", "last_login"}
 
 
-def _display(record, field: models.Field) -> str:
+def _display(record, field: models.Field, instance=None) -> str:
     value = getattr(record, field.attname)
     if value is None or value == "":
         return ""
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        related = getattr(record, field.name, None)
+        related = _in_memory(instance, field.name, value)
+        if related is None:
+            related = getattr(record, field.name, None)
         return str(related) if related is not None else f"#{value}"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%d %b %Y %H:%M:%S").lstrip("0")
     return str(value)
+
+
+def _in_memory(instance, name: str, pk):
+    """The object `instance` (the record being saved) already holds for its foreign key `name`, if it is `pk`."""
+    if instance is None:
+        return None
+    field = instance._meta.get_field(name)
+    if not field.is_relation or not field.is_cached(instance):
+        return None
+    related = field.get_cached_value(instance)
+    return related if related is not None and related.pk == pk else None
 
 
 def _previous(record):
@@ -73,8 +88,9 @@ def _previous(record):
     )
 
 
-def field_changes(record, previous) -> list[dict]:
-    """The fields that differ between a history record and the one before it, as display text."""
+def field_changes(record, previous, instance=None) -> list[dict]:
+    """The fields that differ between a history record and the one before it, as display text. `instance` is the
+    object whose save made `record`: the related objects it holds are named without reading them again."""
     changes = []
     for field in type(record).tracked_fields:
         if field.name in EXCLUDED_FROM_DIFF or field.primary_key:
@@ -88,24 +104,29 @@ def field_changes(record, previous) -> list[dict]:
                 "field": field.name,
                 "label": str(field.verbose_name).capitalize(),
                 "old": _display(previous, field) if previous is not None else "",
-                "new": _display(record, field),
+                "new": _display(record, field, instance),
             }
         )
     return changes
 
 
-def _m2m_ids(record, field) -> set:
-    if record is None:
-        return set()
+def _m2m_ids(record, previous, field) -> tuple[set, set]:
+    """The ids linked by `field` in the snapshots of both history records, read in one query."""
+    snapshots = getattr(record, field.name).model  # simple-history's m2m rows, with a `history` key to the record
+    records = [r.pk for r in (record, previous) if r is not None]
     target = f"{field.m2m_reverse_field_name()}_id"
-    return {getattr(row, target) for row in getattr(record, field.name).all()}
+    ids = {pk: set() for pk in records}
+    rows = snapshots._default_manager.filter(history_id__in=records)
+    for history_id, linked in rows.values_list("history_id", target):
+        ids[history_id].add(linked)
+    return ids[record.pk], ids[previous.pk] if previous is not None else set()
 
 
 def m2m_changes(record, previous) -> list[dict]:
     """Changes to tracked many-to-many fields, read from simple-history's m2m snapshots."""
     changes = []
     for field in getattr(record, "_history_m2m_fields", []):
-        new_ids, old_ids = _m2m_ids(record, field), _m2m_ids(previous, field)
+        new_ids, old_ids = _m2m_ids(record, previous, field)
         if new_ids == old_ids:
             continue
         names = {pk: str(obj) for pk, obj in field.related_model.objects.in_bulk(new_ids | old_ids).items()}
@@ -122,6 +143,8 @@ def m2m_changes(record, previous) -> list[dict]:
 
 def _entry(record, instance, content_type: ContentType) -> AuditEntry:
     previous = _previous(record) if record.history_type != "+" else None
+    # A record's creation row has no many-to-many links yet: they are set by later saves, each with its own row.
+    links = m2m_changes(record, previous) if previous is not None else []
     return AuditEntry(
         history_date=record.history_date,
         content_type=content_type,
@@ -131,21 +154,54 @@ def _entry(record, instance, content_type: ContentType) -> AuditEntry:
         history_type=record.history_type,
         user_id=record.history_user_id,
         reason=record.history_change_reason or "",
-        # A record's creation row has no many-to-many links yet: they are set by later saves, each with its own row.
-        changes=field_changes(record, previous) + (m2m_changes(record, previous) if previous is not None else []),
+        changes=field_changes(record, previous, instance) + links,
         review_id=getattr(instance, "audit_review_id", None),
     )
 
 
+_batch = threading.local()
+
+
 def record_history(*, history_instance, instance) -> AuditEntry:
-    """Write the audit entry of one history record, sealed onto the end of the chain."""
+    """Write the audit entry of one history record, sealed onto the end of the chain (inside `sealed_together`,
+    when that block ends)."""
     entry = _entry(history_instance, instance, ContentType.objects.get_for_model(type(instance)))
+    pending = getattr(_batch, "pending", None)
+    if pending is not None:
+        pending.append((entry, history_instance))
+        return entry
     # Inside the change's own transaction this adds no savepoint; outside one, it holds the chain lock until the
     # entry is committed.
     with transaction.atomic(savepoint=False):
         _seal([entry], [history_instance])
         entry.save()
     return entry
+
+
+@contextmanager
+def sealed_together(using: str = DEFAULT_DB_ALIAS):
+    """Within one change's transaction: the audit entries of every save in the block are sealed onto the chain
+    together when the block ends, in the order the saves were made, with one lock and one insert.
+
+    The entries are the same as if each save had sealed its own. If the block raises, nothing is sealed, and the
+    transaction around it rolls the saves back. Use it around a service that lets every error out: an error caught
+    inside the block, after a save whose savepoint was rolled back, would leave an entry for a history row that is
+    not there (verify_chain would report it).
+    """
+    if getattr(_batch, "pending", None) is not None:
+        yield
+        return
+    if not connections[using].in_atomic_block:
+        raise transaction.TransactionManagementError("sealed_together() belongs inside the change's transaction.")
+    _batch.pending = pending = []
+    try:
+        yield
+    finally:
+        _batch.pending = None
+    if pending:
+        entries = [entry for entry, _ in pending]
+        _seal(entries, [record for _, record in pending])
+        AuditEntry.objects.using(using).bulk_create(entries)
 
 
 def record_bulk_history(records: Iterable, instances: Iterable) -> list[AuditEntry]:
@@ -232,8 +288,10 @@ def _chain_head(using: str) -> tuple[int, str]:
     """The last entry's sequence and hash, taken so that no other writer can append until this transaction ends.
 
     PostgreSQL: a transaction-scoped advisory lock serialises the writers before they read the head, and under
-    READ COMMITTED the read that follows the lock sees the head the previous holder committed. (Locking the last
-    row instead would not do: the first entry has no row to lock, and a waiter would re-read a stale head.)
+    READ COMMITTED the read that follows the lock sees the head the previous holder committed. Both happen in the
+    function bvgov_chain_head (migration programmes 0008), one round trip: the read is a statement of its own
+    there, with its own snapshot. (Locking the last row instead would not do: the first entry has no row to lock,
+    and a waiter would re-read a stale head.)
     SQLite: the change and its history row were written earlier in this same transaction, so it already holds
     the database's single write lock and no other connection can append until it commits; a writer whose read
     snapshot is older than our commit cannot upgrade to writing (SQLITE_BUSY) rather than fork the chain.
@@ -242,7 +300,9 @@ def _chain_head(using: str) -> tuple[int, str]:
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+            cursor.execute("SELECT head_sequence, head_hash FROM bvgov_chain_head(%s)", [CHAIN_LOCK_KEY])
+            head = cursor.fetchone()
+        return head if head[0] is not None else (0, GENESIS_HASH)
     head = AuditEntry.objects.using(using).order_by("-sequence").values_list("sequence", "entry_hash").first()
     return head or (0, GENESIS_HASH)
 

@@ -7,7 +7,7 @@ and `check_not_stale` refuses a save whose version is no longer the record's, sa
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import Truncator
@@ -22,11 +22,51 @@ def save_with_history(instance: models.Model, *, actor, reason: str = "", when: 
     `when` dates the history row at the moment the change really happened (e.g. loading a 2003 report);
     left out, it is now.
     """
-    instance.full_clean()
+    validate(instance)
     _mark_history(instance, actor=actor, reason=reason, when=when)
-    with transaction.atomic():
+    # Inside a service's transaction this adds no savepoint: a failed save fails the whole change.
+    with transaction.atomic(savepoint=False):
         instance.save()
     return instance
+
+
+def validate(instance: models.Model) -> None:
+    """Model.full_clean(), without a query for each foreign key whose object is already in memory.
+
+    full_clean() checks that every foreign key points at a row by reading it. An object set on the instance, or read
+    with it by select_related(), was read from the database (and nothing in the register is ever deleted), so that
+    read proves nothing new; the database's foreign key constraint still stands behind it. Only the field check is
+    skipped: unique and check constraints are validated over every field, as full_clean() does.
+    """
+    known = _relations_in_memory(instance)
+    errors: dict = {}
+    try:
+        instance.clean_fields(exclude=known)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    try:
+        instance.clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    failed = {name for name in errors if name != NON_FIELD_ERRORS}
+    for check in (instance.validate_unique, instance.validate_constraints):
+        try:
+            check(exclude=failed)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _relations_in_memory(instance: models.Model) -> set[str]:
+    known = set()
+    for field in instance._meta.concrete_fields:
+        if not field.many_to_one or field.get_limit_choices_to() or not field.is_cached(instance):
+            continue
+        related = field.get_cached_value(instance)
+        if related is not None and not related._state.adding and related.pk == getattr(instance, field.attname):
+            known.add(field.name)
+    return known
 
 
 def set_m2m_with_history(
@@ -78,7 +118,7 @@ def _shown(value: str) -> str:
     return f"“{Truncator(value).chars(200)}”" if value else "(blank)"
 
 
-def check_not_stale(instance: models.Model, seen_version: int | None) -> None:
+def check_not_stale(instance: models.Model, seen_version: int | None, *, read_version: int | None = None) -> None:
     """Refuse to save over a version of the record other than the one the user saw, saying what changed since.
 
     Call it inside the saving transaction, after locking the record's row with select_for_update(): the version read
@@ -86,6 +126,10 @@ def check_not_stale(instance: models.Model, seen_version: int | None) -> None:
     (callers that did not show the user a version, such as commands).
     """
     if seen_version is None or instance.pk is None:
+        return
+    if read_version is not None and read_version == seen_version:
+        # A check for a message only, outside the lock (a form's): the page's own query read the version, and it is
+        # the one the user saw. Under the lock, leave read_version out: only a read after the lock is the truth.
         return
     current = instance.history.select_related("history_user").order_by("-history_id").first()
     if current is not None and current.history_id == seen_version:

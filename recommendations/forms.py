@@ -71,7 +71,9 @@ class ActionProgressForm(SeenVersionMixin, forms.Form):
         # rendered, they would blame the user for the other person's change, so say what changed instead. The
         # service checks again under its lock; this read is only for the message.
         try:
-            check_not_stale(self.action, cleaned.get("seen_version"))
+            check_not_stale(
+                self.action, cleaned.get("seen_version"), read_version=getattr(self.action, "latest_version", None)
+            )
         except StaleEditError as error:
             self.add_error(None, error)
             self.show_current_version(error)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from programmes.audit import sealed_together
 from programmes.choices import DecisionKind, DecisionOutcome
 from programmes.history import check_not_stale, save_with_history
 from programmes.models import Person
@@ -16,36 +17,50 @@ from .choices import ActionStatus, DecisionStatus, Rag
 from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
 
 
+def _lock_action(pk: int) -> Action:
+    """The action's row, locked for the change. Its recommendation and owner are read in the same query (and not
+    locked): the checks before the save, the audit entry's review and the progress update's author need them."""
+    return Action.objects.select_for_update(of=("self",)).select_related("recommendation", "owner").get(pk=pk)
+
+
+def _move_status(action: Action, status: str, today: datetime.date) -> None:
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": f"'{status}' is not a status an action can have."})
+    if not action.can_move_to(status):
+        raise ValidationError(
+            {
+                "status": f"An action that is {action.get_status_display().lower()} cannot move to "
+                f"{ActionStatus(status).label.lower()}."
+            }
+        )
+    action.status = status
+    action.completed_on = today if status == ActionStatus.COMPLETE else None
+
+
+def _override_rag(action: Action, rag: str, reason: str) -> None:
+    if rag and rag not in Rag.values:
+        raise ValidationError({"rag": f"'{rag}' is not a RAG rating."})
+    if rag and not reason.strip():
+        raise ValidationError({"rag_override_reason": "Say why the derived RAG is being overridden."})
+    action.rag_override = rag
+    action.rag_override_reason = reason if rag else ""
+
+
 @transaction.atomic
 def action_update_status(*, action: Action, actor, status: str, reason: str, today: datetime.date | None = None):
     """Move an action to a new status. A reason is required: it is what the audit trail shows beside the change."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the status is changing."})
-    locked = Action.objects.select_for_update().get(pk=action.pk)
-    if status not in ActionStatus.values:
-        raise ValidationError({"status": f"'{status}' is not a status an action can have."})
-    if not locked.can_move_to(status):
-        raise ValidationError(
-            {
-                "status": f"An action that is {locked.get_status_display().lower()} cannot move to "
-                f"{ActionStatus(status).label.lower()}."
-            }
-        )
-    locked.status = status
-    locked.completed_on = (today or timezone.localdate()) if status == ActionStatus.COMPLETE else None
+    locked = _lock_action(action.pk)
+    _move_status(locked, status, today or timezone.localdate())
     return save_with_history(locked, actor=actor, reason=reason)
 
 
 @transaction.atomic
 def action_override_rag(*, action: Action, actor, rag: str, reason: str):
     """Override an action's derived RAG, or clear the override with rag=''. An override needs a reason."""
-    if rag and rag not in Rag.values:
-        raise ValidationError({"rag": f"'{rag}' is not a RAG rating."})
-    if rag and not reason.strip():
-        raise ValidationError({"rag_override_reason": "Say why the derived RAG is being overridden."})
-    locked = Action.objects.select_for_update().get(pk=action.pk)
-    locked.rag_override = rag
-    locked.rag_override_reason = reason if rag else ""
+    locked = _lock_action(action.pk)
+    _override_rag(locked, rag, reason)
     return save_with_history(locked, actor=actor, reason=reason or "RAG override cleared")
 
 
@@ -66,39 +81,45 @@ def action_report_progress(
 ) -> ProgressUpdate | None:
     """An owner's update of an action in one step: status, RAG override, a progress note and evidence.
 
-    Changing the status or the RAG needs a reason; the reason goes on the history row of the change. The note
-    (or, failing one, the reason) is kept as a dated progress update with the status and RAG it reported.
-    `seen_version` is the action's version the owner saw (see programmes.history.check_not_stale): if someone else
-    has saved the action since, nothing is written. None skips the check.
+    Changing the status or the RAG needs a reason; a change to either (or both) is one new version of the action,
+    whose history row carries that reason. The note (or, failing one, the reason) is kept as a dated progress update
+    with the status and RAG the action has once the update is made. `seen_version` is the action's version the owner
+    saw (see programmes.history.check_not_stale): if someone else has saved the action since, nothing is written.
+    None skips the check.
     """
     today = today or timezone.localdate()
-    locked = Action.objects.select_for_update().get(pk=action.pk)
-    check_not_stale(locked, seen_version)
-    status_changes = status != locked.status
-    rag_changes = rag_override != locked.rag_override
-    if (status_changes or rag_changes) and not reason.strip():
-        raise ValidationError({"reason": "Say why the status or RAG is changing."})
-    if not (status_changes or rag_changes or note.strip() or evidence_file):
-        raise ValidationError("Nothing to update: change the status or RAG, or write a progress note.")
-    if status_changes:
-        locked = action_update_status(action=locked, actor=actor, status=status, reason=reason, today=today)
-    if rag_changes:
-        locked = action_override_rag(action=locked, actor=actor, rag=rag_override, reason=reason)
-    update = ProgressUpdate(
-        action=locked,
-        author=author,
-        reported_on=today,
-        note=note.strip() or reason.strip(),
-        reported_status=locked.status,
-        reported_rag=locked.rag(today),
-    )
-    save_with_history(update, actor=actor, reason=reason or "Progress update")
-    if evidence_file is not None:
-        save_with_history(
-            Evidence(update=update, file=evidence_file, description=evidence_description, uploaded_by=actor),
-            actor=actor,
-            reason="Evidence for a progress update",
+    with sealed_together():
+        locked = _lock_action(action.pk)
+        check_not_stale(locked, seen_version)
+        status_changes = status != locked.status
+        rag_changes = rag_override != locked.rag_override
+        if (status_changes or rag_changes) and not reason.strip():
+            raise ValidationError({"reason": "Say why the status or RAG is changing."})
+        if not (status_changes or rag_changes or note.strip() or evidence_file):
+            raise ValidationError("Nothing to update: change the status or RAG, or write a progress note.")
+        if status_changes:
+            _move_status(locked, status, today)
+        if rag_changes:
+            _override_rag(locked, rag_override, reason)
+        if status_changes or rag_changes:
+            save_with_history(locked, actor=actor, reason=reason)
+        # This update is the action's latest: the RAG it reports counts it.
+        locked.last_update_on = today
+        update = ProgressUpdate(
+            action=locked,
+            author=author,
+            reported_on=today,
+            note=note.strip() or reason.strip(),
+            reported_status=locked.status,
+            reported_rag=locked.rag(today),
         )
+        save_with_history(update, actor=actor, reason=reason or "Progress update")
+        if evidence_file is not None:
+            save_with_history(
+                Evidence(update=update, file=evidence_file, description=evidence_description, uploaded_by=actor),
+                actor=actor,
+                reason="Evidence for a progress update",
+            )
     return update
 
 

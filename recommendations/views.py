@@ -444,7 +444,9 @@ class ActionProgressView(LoginRequiredMixin, TemplateResponseMixin, View):
     row_template_name = "recommendations/partials/action_row.html"
 
     def get_action(self) -> Action:
-        actions = Action.objects.select_related("owner", "recommendation__review")
+        actions = Action.objects.select_related("owner", "recommendation__review").annotate(
+            latest_version=latest_version_subquery(Action)
+        )
         action = get_object_or_404(actions, pk=self.kwargs["pk"])
         if not can_update_action(self.request.user, action):
             raise PermissionDenied(
