@@ -3,11 +3,13 @@ overdue, RAG) is built from the Q objects in querysets.py, so that the lists agr
 
 import django_filters
 from django import forms
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from programmes.models import Person
-from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect
+from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect, table_versions
 from reviews.filters import review_choice_filter
 from reviews.models import Review
 
@@ -138,8 +140,18 @@ class RecommendationFilter(django_filters.FilterSet):
 
 
 def _themes():
+    """The themes in use, read once per version of the recommendations table (a DISTINCT over every
+    recommendation costs more than the rest of the list page's queries together)."""
     themes = Recommendation.objects.exclude(theme="").order_by("theme").values_list("theme", flat=True).distinct()
-    return [(theme, theme) for theme in themes]
+    cache = caches["pages"]
+    if isinstance(cache, DummyCache):
+        return [(theme, theme) for theme in themes]
+    key = "themes:" + "-".join(str(version) for version in table_versions(("recommendations.Recommendation",)))
+    in_use = cache.get(key)
+    if in_use is None:
+        in_use = list(themes)
+        cache.set(key, in_use, 3600)
+    return [(theme, theme) for theme in in_use]
 
 
 class ActionFilter(django_filters.FilterSet):

@@ -35,3 +35,35 @@ def derived_rag_on(action, today: datetime.date) -> str:
 @register.filter
 def verbose_name(model) -> str:
     return str(model._meta.verbose_name)
+
+
+@register.simple_tag
+def audit_rows(entries, show_object=False):
+    """The rows of bvgov/partials/audit_entries.html (see bvgov.rows)."""
+    from bvgov.rows import audit_rows
+
+    return audit_rows(entries, show_object=bool(show_object))
+
+
+@register.simple_tag
+def action_rows(actions, today):
+    """The rows of recommendations/action_list.html (see bvgov.rows)."""
+    from bvgov.rows import action_rows
+
+    return action_rows(actions, today=today)
+
+
+@register.simple_tag
+def recommendation_rows(recommendations):
+    """The rows of recommendations/recommendation_list.html (see bvgov.rows)."""
+    from bvgov.rows import recommendation_rows
+
+    return recommendation_rows(recommendations)
+
+
+@register.simple_tag
+def timeline_items(entries):
+    """The items of bvgov/object_history.html's timeline (see bvgov.rows)."""
+    from bvgov.rows import timeline_items
+
+    return timeline_items(entries)
