@@ -16,7 +16,6 @@ from django.utils.text import Truncator
 
 from bvgov.templatetags.bvgov_tags import status_tag
 from bvgov.templatetags.register_tags import HISTORY_TAG_CLASSES
-from recommendations.choices import Rag
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHS_LONG = [
@@ -79,7 +78,9 @@ def audit_rows(entries, *, show_object: bool) -> SafeString:
             ),
             format_html('<td class="govuk-table__cell" data-label="Who">{}</td>', user_name(entry.user))
             if entry.user
-            else mark_safe('<td class="govuk-table__cell" data-label="Who"><span class="govuk-hint">System</span></td>'),
+            else mark_safe(
+                '<td class="govuk-table__cell" data-label="Who"><span class="govuk-hint">System</span></td>'
+            ),
         ]
         if show_object:
             content_type = entry.content_type
@@ -149,13 +150,17 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
     for action in actions:
         recommendation = action.recommendation
         waits = (
-            format_html('<br><span class="govuk-!-font-size-14 bvgov-empty">Waits on {}</span>', action.external_dependency)
+            format_html(
+                '<br><span class="govuk-!-font-size-14 bvgov-empty">Waits on {}</span>', action.external_dependency
+            )
             if action.external_dependency
             else ""
         )
         label = f"Recommendation {recommendation.number}" if recommendation.number else "Unnumbered recommendation"
         owner = (
-            conditional_escape(action.owner.name) if action.owner else mark_safe('<span class="bvgov-empty">No owner</span>')
+            conditional_escape(action.owner.name)
+            if action.owner
+            else mark_safe('<span class="bvgov-empty">No owner</span>')
         )
         if action.due_date:
             due = format_html('<span class="bvgov-nowrap">{}</span>', short_date(action.due_date))
@@ -218,7 +223,9 @@ def recommendation_rows(recommendations) -> SafeString:
         else:
             target = mark_safe('<span class="bvgov-empty">None</span>')
         if rec.timescale:
-            target += format_html('<br><span class="bvgov-empty govuk-!-font-size-14">Report: “{}”</span>', rec.timescale)
+            target += format_html(
+                '<br><span class="bvgov-empty govuk-!-font-size-14">Report: “{}”</span>', rec.timescale
+            )
         if rec.revised_target_date:
             revised = format_html('<span class="bvgov-nowrap">{}</span>', short_date(rec.revised_target_date))
             slipped = rec.slipped_days

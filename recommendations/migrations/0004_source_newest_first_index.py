@@ -4,16 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0008_chain_head_function'),
-        ('recommendations', '0003_action_list_and_overdue_indexes'),
-        ('reviews', '0003_clearer_date_messages'),
+        ("programmes", "0008_chain_head_function"),
+        ("recommendations", "0003_action_list_and_overdue_indexes"),
+        ("reviews", "0003_clearer_date_messages"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='source',
-            index=models.Index(models.OrderBy(models.F('published_on'), descending=True), models.F('title'), name='source_newest_first_idx'),
+            model_name="source",
+            index=models.Index(
+                models.OrderBy(models.F("published_on"), descending=True),
+                models.F("title"),
+                name="source_newest_first_idx",
+            ),
         ),
     ]

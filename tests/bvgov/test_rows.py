@@ -1,0 +1,87 @@
+"""The long lists' rows, written in Python (bvgov.rows): what a reader sees in each row, escaped as the templates
+escaped it."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from programmes.history import save_with_history
+from recommendations.choices import ActionStatus
+from tests.pages import text_of
+from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = "<script>alert(1)</script> & “quotes”"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt; &amp; “quotes”"
+
+
+def test_the_actions_list_shows_each_action_with_its_links_dates_and_tags_escaped(member_client):
+    today = timezone.localdate()
+    overdue = ActionFactory(
+        description=HOSTILE,
+        due_date=today - datetime.timedelta(days=12),
+        status=ActionStatus.IN_PROGRESS,
+        external_dependency="C3i <b>programme</b>",
+        rag_override="amber",
+        rag_override_reason="The board accepted the slip",
+        owner__name="Sam <i>Owner</i>",
+    )
+    ActionFactory(owner=None, due_date=None, description="Nobody's yet", recommendation__number="")
+
+    html = text_of(member_client.get(reverse("recommendations:action_list")))
+
+    assert HOSTILE not in html and ESCAPED in html
+    assert f'href="{overdue.get_absolute_url()}"' in html
+    assert (
+        f'href="{overdue.recommendation.get_absolute_url()}">Recommendation {overdue.recommendation.number}</a>' in html
+    )
+    assert "Waits on C3i &lt;b&gt;programme&lt;/b&gt;" in html
+    assert "Sam &lt;i&gt;Owner&lt;/i&gt;" in html
+    assert "12 days overdue" in html
+    assert '<strong class="govuk-tag govuk-tag--yellow">Amber</strong>' in html
+    assert "Overridden; derived red" in html
+    assert '<span class="bvgov-empty">No owner</span>' in html and "No due date" in html
+    assert "Unnumbered recommendation" in html
+
+
+def test_the_recommendations_list_shows_targets_slips_and_owners_escaped(member_client):
+    slipped = RecommendationFactory(
+        text=HOSTILE,
+        theme="Call <handling>",
+        original_target_date=datetime.date(2003, 12, 31),
+        revised_target_date=datetime.date(2004, 1, 1),
+        timescale="By <b>December</b> 2003",
+    )
+    RecommendationFactory(owner=None, target_ongoing=True, original_target_date=None, timescale="")
+
+    html = text_of(member_client.get(reverse("recommendations:recommendation_list")))
+
+    assert HOSTILE not in html and ESCAPED in html
+    assert f'href="{slipped.get_absolute_url()}"' in html
+    assert f"{slipped.source.title} · Call &lt;handling&gt;" in html
+    assert "31 Dec 2003" in html and "1 Jan 2004" in html and "slipped by 1 day<" in html
+    assert "Report: “By &lt;b&gt;December&lt;/b&gt; 2003”" in html
+    assert '<strong class="govuk-tag govuk-tag--red">No owner</strong>' in html and ">Ongoing<" in html
+
+
+def test_the_audit_trail_and_history_show_each_change_escaped(inspector_client, manager_user):
+    source = SourceFactory(title="Report of <b>2003</b>")
+    save_with_history(source, actor=manager_user, reason="A reason with <i>markup</i>")
+    source.title = HOSTILE
+    save_with_history(source, actor=manager_user, reason="Retitled")
+
+    trail = text_of(inspector_client.get(reverse("audit_trail")))
+    history = text_of(inspector_client.get(reverse("object_history", args=["recommendations", "source", source.pk])))
+
+    for html in (trail, history):
+        assert HOSTILE not in html and "<b>2003</b>" not in html
+        assert "Report of &lt;b&gt;2003&lt;/b&gt;" in html and ESCAPED in html
+        assert "A reason with &lt;i&gt;markup&lt;/i&gt;" in html
+        assert manager_user.get_full_name() in html
+    assert '<del class="bvgov-changes__old">Report of &lt;b&gt;2003&lt;/b&gt;</del>' in trail
+    assert f'href="{reverse("object_history", args=["recommendations", "source", source.pk])}"' in trail
+    when = timezone.localtime(source.history.first().history_date)
+    assert f'<time datetime="{when.isoformat()}">' in history
