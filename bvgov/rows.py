@@ -62,6 +62,9 @@ class UrlPattern:
         return self.template.replace(str(self.PLACEHOLDER), str(int(pk)))
 
 
+SYSTEM_CELL = '<td class="govuk-table__cell" data-label="Who"><span class="govuk-hint">System</span></td>'
+
+
 def audit_rows(entries, *, show_object: bool) -> SafeString:
     """bvgov/partials/audit_entries.html: one <tr> per audit entry."""
     rows = []
@@ -78,9 +81,7 @@ def audit_rows(entries, *, show_object: bool) -> SafeString:
             ),
             format_html('<td class="govuk-table__cell" data-label="Who">{}</td>', user_name(entry.user))
             if entry.user
-            else mark_safe(
-                '<td class="govuk-table__cell" data-label="Who"><span class="govuk-hint">System</span></td>'
-            ),
+            else mark_safe(SYSTEM_CELL),
         ]
         if show_object:
             content_type = entry.content_type
@@ -180,14 +181,14 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
         rows.append(
             format_html(
                 '<tr class="govuk-table__row">\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16"><a class="govuk-link" href="{}">{}</a>{}</td>\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16"><a class="govuk-link" href="{}">{}</a><br>'
+                '<td class="govuk-table__cell govuk-!-font-size-16"><a class="govuk-link" href="{}">{}</a>{}</td>\n'
+                '<td class="govuk-table__cell govuk-!-font-size-16"><a class="govuk-link" href="{}">{}</a><br>'
                 '<span class="bvgov-empty govuk-!-font-size-14">{}</span></td>\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
-                '            <td class="govuk-table__cell">{}</td>\n'
-                '            <td class="govuk-table__cell">{}</td>\n'
-                "          </tr>",
+                '<td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
+                '<td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
+                '<td class="govuk-table__cell">{}</td>\n'
+                '<td class="govuk-table__cell">{}</td>\n'
+                "</tr>",
                 action_url(action.pk),
                 truncate(action.description, 120),
                 waits,
@@ -240,17 +241,17 @@ def recommendation_rows(recommendations) -> SafeString:
         rows.append(
             format_html(
                 '<tr class="govuk-table__row">\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16"><a class="govuk-link" href="{}">{}</a><br>'
+                '<td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
+                '<td class="govuk-table__cell govuk-!-font-size-16"><a class="govuk-link" href="{}">{}</a><br>'
                 '<span class="bvgov-empty govuk-!-font-size-14">{}</span></td>\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
-                '            <td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
-                '            <td class="govuk-table__cell">{}</td>\n'
-                '            <td class="govuk-table__cell">{}</td>\n'
-                '            <td class="govuk-table__cell govuk-table__cell--numeric bvgov-table__cell--numeric '
+                '<td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
+                '<td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
+                '<td class="govuk-table__cell govuk-!-font-size-16">{}</td>\n'
+                '<td class="govuk-table__cell">{}</td>\n'
+                '<td class="govuk-table__cell">{}</td>\n'
+                '<td class="govuk-table__cell govuk-table__cell--numeric bvgov-table__cell--numeric '
                 'govuk-!-font-size-16">{}</td>\n'
-                "          </tr>",
+                "</tr>",
                 rec.number or "–",
                 url(rec.pk),
                 truncate(rec.text, 120),
@@ -302,8 +303,8 @@ def timeline_items(entries) -> SafeString:
                     format_html(
                         '          <tr class="govuk-table__row">\n'
                         '            <th scope="row" class="govuk-table__header">{}</th>\n'
-                        '            <td class="govuk-table__cell bvgov-table__cell--wrap" data-label="From">{}</td>\n'
-                        '            <td class="govuk-table__cell bvgov-table__cell--wrap" data-label="To">{}</td>\n'
+                        '<td class="govuk-table__cell bvgov-table__cell--wrap" data-label="From">{}</td>\n'
+                        '<td class="govuk-table__cell bvgov-table__cell--wrap" data-label="To">{}</td>\n'
                         "          </tr>\n",
                         change["label"],
                         change["old"] or "—",

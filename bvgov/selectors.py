@@ -134,6 +134,9 @@ class CommitteeDashboard:
     long_overdue: list
     long_overdue_count: int
     trend: list
+    # The version of what no action's change moves (the reviews waiting for a decision, the gaps, the trend): the
+    # live view's version when it was last read afresh, kept while it is carried forward. "" when not known.
+    static_version: str = ""
 
 
 def progress_rows(register: Register) -> tuple[list[ProgressRow], list[ProgressRow]]:
@@ -284,7 +287,7 @@ def committee_dashboard(*, as_at: datetime.date | None = None, head: int | None 
         state = _carried_forward(state, head, register)
     if state is None:
         dashboard = _committee_dashboard(register)
-        state = {"head": head, **{name: getattr(dashboard, name) for name in LIVE_STATE}}
+        state = {"head": head, "read_at": head, **{name: getattr(dashboard, name) for name in LIVE_STATE}}
     cache.set(key, state, None)
     return _dashboard_of(register, state)
 
@@ -343,6 +346,7 @@ def _dashboard_of(register: Register, state: dict) -> CommitteeDashboard:
         register=register,
         totals=totals_of(reviews + other_sources),
         awaiting=[row for row in reviews if row.awaiting],
+        static_version=f"{register.today}:{state['read_at']}",
         **{name: state[name] for name in LIVE_STATE},
     )
 

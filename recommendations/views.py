@@ -5,6 +5,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -423,16 +424,25 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
     """The signed-in owner's actions and recommendations, each action updatable in place."""
 
     template_name = "recommendations/my_actions.html"
+    # An owner with thousands of actions reads them a page at a time; open ones come first.
+    paginate_by = 25
+    # The recommendations shown here; the rest are on the recommendations list, filtered to the owner.
+    recommendations_shown = 20
 
     def get_context_data(self, **kwargs):
         person = person_of(self.request.user)
         # Each row's form carries its action's version; read in the page's one query of actions, not one per row.
-        actions = list(selectors.my_actions(person=person).annotate(latest_version=latest_version_subquery(Action)))
+        actions = selectors.my_actions(person=person).annotate(latest_version=latest_version_subquery(Action))
+        page = Paginator(actions, self.paginate_by).get_page(self.request.GET.get("page"))
+        recommendations = selectors.my_recommendations(person=person)
+        recommendation_count = recommendations.count() if person is not None else 0
         return super().get_context_data(
             person=person,
             today=timezone.localdate(),
-            rows=[{"action": action, "form": ActionProgressForm(action=action)} for action in actions],
-            recommendations=selectors.my_recommendations(person=person),
+            page_obj=page,
+            rows=[{"action": action, "form": ActionProgressForm(action=action)} for action in page.object_list],
+            recommendations=recommendations[: self.recommendations_shown] if recommendation_count else [],
+            recommendation_count=recommendation_count,
             **kwargs,
         )
 

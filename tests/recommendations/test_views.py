@@ -955,7 +955,7 @@ RECOMMENDATION_LIST_QUERIES = 10
 ACTION_LIST_QUERIES = 6
 RECOMMENDATION_DETAIL_QUERIES = 12
 ACTION_DETAIL_QUERIES = 10  # the signed-in user's person comes with the user (bvgov.backends)
-MY_ACTIONS_QUERIES = 5
+MY_ACTIONS_QUERIES = 7  # with the counts of the actions (pages of 25) and of the recommendations
 
 
 class TestQueryCounts:
@@ -1055,3 +1055,28 @@ def test_the_members_group_is_the_one_the_fixtures_use(member_user):
     assert member_user.groups.filter(name=MEMBER).exists()
     assert member_user.has_perm("recommendations.add_comment")
     assert not member_user.has_perm("recommendations.add_recommendation")
+
+
+class TestMyActionsPages:
+    def test_an_owner_with_many_actions_reads_them_25_at_a_time_open_ones_first(self, owner_client, owner_user):
+        person = owner_user.person
+        closed = ActionFactory(owner=person, status=ActionStatus.COMPLETE, completed_on=timezone.localdate())
+        ActionFactory.create_batch(29, owner=person)
+
+        first = owner_client.get(reverse("recommendations:my_actions")).content.decode()
+        second = owner_client.get(reverse("recommendations:my_actions") + "?page=2").content.decode()
+
+        assert "30 actions are assigned to you" in first
+        assert "Actions 1 to 25 of 30" in first and "Actions 26 to 30 of 30" in second
+        assert first.count('bvgov-action" id="action-') == 25 and second.count('bvgov-action" id="action-') == 5
+        assert f'id="action-{closed.pk}"' not in first and f'id="action-{closed.pk}"' in second
+        assert 'rel="next"' in first and 'rel="prev"' in second
+
+    def test_the_first_recommendations_are_shown_with_a_link_to_all_of_them(self, owner_client, owner_user):
+        RecommendationFactory.create_batch(22, owner=owner_user.person)
+
+        html = owner_client.get(reverse("recommendations:my_actions")).content.decode()
+
+        assert "you are accountable for 22 recommendations" in html
+        link = f"{reverse('recommendations:recommendation_list')}?owner={owner_user.person.pk}"
+        assert f'href="{link}">See all 22 recommendations you are accountable for</a>' in html
