@@ -29,6 +29,9 @@ def neutralise(value) -> str | int | float | Decimal | datetime.date | None:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of a list and of its exports: a header and how to read the value from a row."""
@@ -148,7 +151,7 @@ class RegisterListView(LoginRequiredMixin, FilterView):
 
     def render_to_response(self, context, **response_kwargs):
         export = self.request.GET.get("format")
-        if export in {"csv", "xlsx"}:
+        if export in EXPORT_FORMATS:
             rows = self.object_list
             filename = f"{self.export_name}-{timezone.localdate():%Y-%m-%d}"
             if export == "csv":

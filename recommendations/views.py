@@ -16,7 +16,7 @@ from django.views.generic.base import TemplateResponseMixin
 
 from programmes.editing import RegisterCreateView, RegisterUpdateView
 from programmes.history import StaleEditError, latest_version_subquery
-from programmes.listing import Column, RegisterListView
+from programmes.listing import EXPORT_FORMATS, Column, RegisterListView
 
 from . import selectors, services
 from .choices import Rag
@@ -165,8 +165,29 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
         Column("Waits on (outside the register)", "external_dependency"),
     ]
 
+    # What the page's rows show (bvgov.rows.action_rows); the exports read every column.
+    page_fields = (
+        "description",
+        "external_dependency",
+        "due_date",
+        "status",
+        "completed_on",
+        "rag_override",
+        "recommendation",
+        "recommendation__number",
+        "recommendation__source",
+        "recommendation__source__title",
+        "owner",
+        "owner__name",
+    )
+
     def selector(self):
-        return selectors.action_list(today=timezone.localdate())
+        rows = selectors.action_list(today=timezone.localdate())
+        if self.request.GET.get("format") in EXPORT_FORMATS:
+            return rows
+        # The page shows no review and few of a recommendation's fields: planning the review's join and reading the
+        # long texts cost more than the rows themselves.
+        return rows.select_related(None).select_related("owner", "recommendation__source").only(*self.page_fields)
 
 
 @dataclass
