@@ -20,7 +20,9 @@ review, a person's new name) gives the day a new version.
 
 import datetime
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -40,6 +42,23 @@ DASHBOARD_UNSEEN = frozenset(
     }
 )
 ACTION = ("recommendations", "action")
+# Records a board's dashboard shows only for the board's own reviews (their actions due and overdue, and the changes
+# to them since the board last met): a change to one outside those reviews leaves the page as it was. Accounts are
+# not among them: the changes name who made them.
+BOARD_UNSEEN_ELSEWHERE = frozenset(
+    {
+        ACTION,
+        ("recommendations", "progressupdate"),
+        ("recommendations", "comment"),
+        ("recommendations", "evidence"),
+        ("bvgov", "signinevent"),
+        ("bvgov", "calendarfeed"),
+        ("bvgov", "remindersent"),
+    }
+)
+# The fields whose change moves a record from one review to another: it may have left one of the board's.
+MOVING_FIELDS = frozenset({"recommendation", "action", "update"})
+CARRY_FORWARD_LIMIT = 500
 # Records that a past day's dashboard reads only from their history (or not at all): their later changes leave it.
 AS_AT_INDEPENDENT = DASHBOARD_UNSEEN | {ACTION}
 
@@ -83,3 +102,70 @@ def register_version(*, as_at: datetime.date | None = None, head: int | None = N
     version = f"{today}:{as_at.isoformat()}:{head}"
     cache.set(key, (head, version), None)
     return version
+
+
+def board_version(body, review_ids: set) -> str:
+    """The version of one board's dashboard: it stands across writes to records outside the board's reviews
+    (`review_ids`, read now) of the kinds in BOARD_UNSEEN_ELSEWHERE, such as another review's actions being
+    updated, and moves on anything else: a change in one of its reviews, to its meetings, a person's name, a review
+    joining or leaving the board, a record moving between reviews."""
+    today = timezone.localdate()
+    head = chain_head()
+    key = f"board-version:{body.pk}:{today}"
+    cache = page_cache()
+    stored = cache.get(key)
+    if stored is not None:
+        checked, version = stored
+        if checked == head:
+            return version
+        since = list(
+            AuditEntry.objects.filter(sequence__gt=checked, sequence__lte=head).values_list(
+                "content_type__app_label", "content_type__model", "review_id", "changes"
+            )[: CARRY_FORWARD_LIMIT + 1]
+        )
+        if len(since) <= CARRY_FORWARD_LIMIT and all(_leaves_board(entry, review_ids) for entry in since):
+            cache.set(key, (head, version), None)
+            return version
+    version = f"{today}:{head}"
+    cache.set(key, (head, version), None)
+    return version
+
+
+def _leaves_board(entry: tuple, review_ids: set) -> bool:
+    app_label, model, review_id, changes = entry
+    if review_id in review_ids or (app_label, model) not in BOARD_UNSEEN_ELSEWHERE:
+        return False
+    return not any(change.get("field") in MOVING_FIELDS for change in changes)
+
+
+def live_rows_count(model) -> int:
+    """How many live rows `model` has (its default manager's count), kept across writes that create, archive,
+    restore or delete none of them: under a stream of status updates the actions list does not count a hundred
+    thousand rows on every read. Such a write, found among the model's audit entries written since the count was
+    taken (an indexed range), counts afresh. The head is read before counting, so a row committed in between is in
+    the count and its entry is after the head: it is only counted again."""
+    cache = page_cache()
+    if isinstance(cache, DummyCache):
+        return model._default_manager.count()
+    head = chain_head()
+    key = f"live-rows:{model._meta.label_lower}"
+    stored = cache.get(key)
+    if stored is not None:
+        checked, count = stored
+        if checked == head:
+            return count
+        since = list(
+            AuditEntry.objects.filter(
+                sequence__gt=checked, sequence__lte=head, content_type=ContentType.objects.get_for_model(model)
+            ).values_list("history_type", "changes")[: CARRY_FORWARD_LIMIT + 1]
+        )
+        if len(since) <= CARRY_FORWARD_LIMIT and all(_keeps_rows(*entry) for entry in since):
+            cache.set(key, (head, count), None)
+            return count
+    count = model._default_manager.count()
+    cache.set(key, (head, count), None)
+    return count
+
+
+def _keeps_rows(history_type: str, changes: list) -> bool:
+    return history_type == "~" and not any(change.get("field") == "archived_at" for change in changes)

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Pre
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
-from bvgov.page_cache import ACTION, DASHBOARD_UNSEEN, page_cache
+from bvgov.page_cache import ACTION, CARRY_FORWARD_LIMIT, DASHBOARD_UNSEEN, page_cache
 from programmes.archiving import Archivable, active_q, live_count
 from programmes.choices import BodyKind
 from programmes.listing import Column
@@ -294,7 +294,6 @@ def committee_dashboard(*, as_at: datetime.date | None = None, head: int | None 
 
 # What the live dashboard keeps between requests: plain data, no querysets.
 LIVE_STATE = ("reviews", "other_sources", "gaps", "gaps_count", "long_overdue", "long_overdue_count", "trend")
-CARRY_FORWARD_LIMIT = 500
 
 
 def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
@@ -306,15 +305,16 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     """
     since = list(
         AuditEntry.objects.filter(sequence__gt=state["head"], sequence__lte=head).values_list(
-            "content_type__app_label", "content_type__model", "review_id"
+            "content_type__app_label", "content_type__model", "review_id", "object_id", "history_type", "changes"
         )[: CARRY_FORWARD_LIMIT + 1]
     )
     if len(since) > CARRY_FORWARD_LIMIT:
         return None
-    kinds = {(app_label, model) for app_label, model, _ in since}
+    kinds = {(app_label, model) for app_label, model, *_ in since}
     if not kinds <= DASHBOARD_UNSEEN | {ACTION}:
         return None
-    actions = [review_id for app_label, model, review_id in since if (app_label, model) == ACTION]
+    changed = [entry[2:] for entry in since if entry[:2] == ACTION]
+    actions = [review_id for review_id, *_ in changed]
     state = {**state, "head": head}
     if not actions:
         return state
@@ -336,8 +336,21 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
         scope |= Q(recommendation__review_id__isnull=True)
     add_action_counts(register, register.actions.filter(scope), row_for)
     state["other_sources"] = sorted(sources.values(), key=lambda row: row.title)
-    state["long_overdue"], state["long_overdue_count"] = _long_overdue(register)
+    if _long_overdue_may_change(register, changed):
+        state["long_overdue"], state["long_overdue_count"] = _long_overdue(register)
     return state
+
+
+def _long_overdue_may_change(register: Register, changed: list[tuple]) -> bool:
+    """Whether the actions changed since (review, id, history type, field changes) can move the long-overdue list:
+    only an action due before its cutoff can be on it, so a change to any other action leaves it as it was, unless
+    the change is to the due date itself or makes the action."""
+    for _, _, history_type, changes in changed:
+        if history_type != "~" or any(change.get("field") == "due_date" for change in changes):
+            return True
+    cutoff = register.today - datetime.timedelta(days=LONG_OVERDUE_DAYS)
+    ids = {object_id for _, object_id, _, _ in changed}
+    return Action.all_objects.filter(pk__in=ids, due_date__lt=cutoff).exists()
 
 
 def _dashboard_of(register: Register, state: dict) -> CommitteeDashboard:

@@ -12,7 +12,7 @@ from reviews.workflow import STEPS
 from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm
-from .page_cache import chain_head, register_version
+from .page_cache import board_version, chain_head, register_version
 from .pagination import window_page
 from .registry import tracked_model
 from .selectors import (
@@ -23,6 +23,7 @@ from .selectors import (
     audit_export_rows,
     audit_trail,
     board_dashboard,
+    board_reviews,
     committee_dashboard,
     decision_chains,
     object_trail,
@@ -60,11 +61,15 @@ class BoardDashboardView(LoginRequiredMixin, TemplateView):
         form = BoardChoiceForm(self.request.GET or None)
         body = form.cleaned_data["body"] if form.is_valid() else None
         dashboard = SimpleLazyObject(lambda: board_dashboard(body=body)) if body is not None else None
+        if body is not None:
+            version = board_version(body, set(board_reviews(body).values_list("pk", flat=True)))
+        else:
+            version = register_version()
         return super().get_context_data(
             form=form,
             board=body,
             dashboard=dashboard,
-            page_version=f"{register_version()}:{self.request.GET.get('body', '')}",
+            page_version=f"{version}:{self.request.GET.get('body', '')}",
             **kwargs,
         )
 

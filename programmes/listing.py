@@ -107,6 +107,26 @@ class RegisterListView(LoginRequiredMixin, FilterView):
     default_sort = ""
     export_name = "export"
     strict = False
+    # The model whose live rows the list shows when no filter is set: the count is then kept between writes that
+    # add or archive none (bvgov.page_cache.live_rows_count) instead of counting a large table on every read.
+    counted_model = None
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        if self.counted_model is not None and not self.is_filtered():
+            from bvgov.page_cache import live_rows_count
+
+            paginator.__dict__["count"] = live_rows_count(self.counted_model)  # Paginator.count is a cached_property
+        return paginator
+
+    def is_filtered(self) -> bool:
+        """Whether any filter is set (sorting and paging are not filters)."""
+        filterset = getattr(self, "filterset", None)
+        if filterset is None or not filterset.is_bound:
+            return False
+        if not filterset.is_valid():
+            return True
+        return any(value not in (None, "", [], ()) for value in filterset.form.cleaned_data.values())
 
     def get_sort(self) -> str:
         requested = self.request.GET.get("sort", "")

@@ -108,6 +108,7 @@ class RecommendationListView(RegisterListPageMixin, RegisterListView):
 
     template_name = "recommendations/recommendation_list.html"
     filterset_class = RecommendationFilter
+    counted_model = Recommendation
     export_name = "recommendations"
     columns = [
         Column("Number", "number", sort="number"),
@@ -146,6 +147,7 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
 
     template_name = "recommendations/action_list.html"
     filterset_class = ActionFilter
+    counted_model = Action
     export_name = "actions"
     default_sort = "due_date"
     columns = [

@@ -158,3 +158,101 @@ def test_a_filters_choices_are_kept_until_their_table_changes_and_the_choice_mad
 
     ReviewFactory(title="Custody")
     assert ">Custody</option>" in member_client.get("/actions/").content.decode()
+
+
+def _board_page(client, board) -> str:
+    return _main(client.get("/boards/", {"body": board.pk}))
+
+
+def test_a_boards_page_stands_across_changes_outside_its_reviews_and_moves_on_its_own(
+    pages_cached, member_client, manager_user, django_assert_max_num_queries
+):
+    from programmes.choices import BodyKind
+    from tests.programmes.factories import BodyFactory
+
+    board = BodyFactory(name="Implementation Board", kind=BodyKind.IMPLEMENTATION_BOARD)
+    ours = RecommendationFactory(review=ReviewFactory(title="Managing Demand", implementation_board=board))
+    theirs = RecommendationFactory(review=ReviewFactory(title="Custody"))
+    soon = timezone.localdate() + datetime.timedelta(days=5)
+    mine = ActionFactory(recommendation=ours, description="Publish the demand strategy", due_date=soon)
+    elsewhere = ActionFactory(recommendation=theirs, description="Open the new custody suite", due_date=soon)
+    first = _board_page(member_client, board)
+    assert "Publish the demand strategy" in first and "Open the new custody suite" not in first
+
+    action_update_status(action=elsewhere, actor=manager_user, status=ActionStatus.IN_PROGRESS, reason="Started")
+    # Session, user, the board, its reviews, the register's version, the entries written since: no page to build.
+    with django_assert_max_num_queries(6):
+        kept = _board_page(member_client, board)
+    assert kept == first
+
+    # Moved into one of the board's reviews: it shows at once.
+    elsewhere.refresh_from_db()
+    elsewhere.recommendation = ours
+    save_with_history(elsewhere, actor=manager_user, reason="Belongs to demand")
+    assert "Open the new custody suite" in _board_page(member_client, board)
+
+    # ...and moved out again, it goes, though the change is now outside the board's reviews.
+    elsewhere.refresh_from_db()
+    elsewhere.recommendation = theirs
+    save_with_history(elsewhere, actor=manager_user, reason="Belongs to custody after all")
+    assert "Open the new custody suite" not in _board_page(member_client, board)
+
+    action_update_status(action=mine, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done")
+    assert "Publish the demand strategy" not in _board_page(member_client, board)
+
+
+def test_the_long_overdue_list_is_kept_across_other_actions_and_moves_on_its_own(
+    pages_cached, member_client, manager_user, django_assert_max_num_queries
+):
+    review = ReviewFactory(title="Managing Demand")
+    today = timezone.localdate()
+    late = ActionFactory(
+        recommendation=RecommendationFactory(review=review),
+        description="Long overdue strategy",
+        due_date=today - datetime.timedelta(days=200),
+    )
+    recent = ActionFactory(recommendation=RecommendationFactory(review=review), due_date=today + datetime.timedelta(5))
+    assert "Long overdue strategy" in _main(member_client.get("/"))
+
+    action_update_status(action=recent, actor=manager_user, status=ActionStatus.IN_PROGRESS, reason="Started")
+    # Session, user, version, the entries since, the review's action counts, whether a long-overdue action changed.
+    with django_assert_max_num_queries(6):
+        kept = member_client.get("/")
+    assert "Long overdue strategy" in _main(kept)
+    assert kept.context["dashboard"].long_overdue_count == 1
+
+    action_update_status(action=late, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done at last")
+    after = member_client.get("/")
+    assert "Long overdue strategy" not in _main(after)
+    assert after.context["dashboard"].long_overdue_count == 0
+
+
+def _action_count(response) -> int:
+    return response.context["result_count"]
+
+
+def test_the_unfiltered_actions_list_keeps_its_count_until_an_action_is_added_or_archived(
+    pages_cached, member_client, manager_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from recommendations.services import action_archive
+
+    actions = ActionFactory.create_batch(3)
+    assert _action_count(member_client.get("/actions/")) == 3
+    with CaptureQueriesContext(connection) as counted:
+        member_client.get("/actions/")
+    assert not any("COUNT(" in query["sql"] for query in counted.captured_queries)
+
+    action_update_status(action=actions[0], actor=manager_user, status=ActionStatus.IN_PROGRESS, reason="Started")
+    with CaptureQueriesContext(connection) as counted:
+        assert _action_count(member_client.get("/actions/")) == 3
+    assert not any("COUNT(" in query["sql"] for query in counted.captured_queries)
+
+    ActionFactory(recommendation=actions[0].recommendation)
+    assert _action_count(member_client.get("/actions/")) == 4
+    action_archive(action=actions[1], actor=manager_user, reason="Recorded twice by mistake")
+    assert _action_count(member_client.get("/actions/")) == 3
+    # A filtered list counts its own rows.
+    assert _action_count(member_client.get("/actions/", {"status": "in_progress"})) == 1
