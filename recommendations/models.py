@@ -274,6 +274,10 @@ class Action(Archivable, models.Model):
             models.Index(fields=["status", "due_date"], name="action_status_due_idx"),
             # The actions list's default order, read a page at a time instead of sorting every action.
             models.Index(fields=["due_date", "id"], name="action_due_id_idx"),
+            # The actions list filtered by status: its count read from the index alone, its page in order.
+            models.Index(
+                fields=["status", "due_date", "id"], name="action_live_status_idx", condition=models.Q(archived_at=None)
+            ),
             # Overdue and due soon are questions about open actions only: the dashboards' lists and counts.
             models.Index(
                 fields=["due_date"],

@@ -118,9 +118,13 @@ def comments_on(subject: Recommendation | Action):
     )
 
 
-def action_list(*, today: datetime.date):
-    """The actions register: each row with its owner and recommendation, ranked red, amber, green as shown today."""
-    return actions_with_context().annotate(
+def action_list(*, today: datetime.date, ranked: bool = True):
+    """The actions register: each row with its owner and recommendation, ranked red, amber, green as shown today
+    (`rag_rank`, for sorting by RAG; without `ranked` the rank is left out, and the database need not plan it)."""
+    actions = actions_with_context()
+    if not ranked:
+        return actions
+    return actions.annotate(
         rag_rank=Case(
             When(red_action_q(today), then=Value(0)),
             When(amber_action_q(today), then=Value(1)),

@@ -184,7 +184,7 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
     )
 
     def selector(self):
-        rows = selectors.action_list(today=timezone.localdate())
+        rows = selectors.action_list(today=timezone.localdate(), ranked=self.get_sort().lstrip("-") == "rag_rank")
         if self.request.GET.get("format") in EXPORT_FORMATS:
             return rows
         # The page shows no review and few of a recommendation's fields: planning the review's join and reading the
