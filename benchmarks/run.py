@@ -38,6 +38,18 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time counters (/proc/stat): user, nice, system, idle, iowait, irq, softirq, steal."""
+    return [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+
+
+def steal_percent(before: list[int], after: list[int]) -> float:
+    """The share of CPU time the hypervisor took for other machines between two readings (steal): on a shared
+    virtual machine it is time this run could not use."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return 100 * spent[7] / sum(spent) if sum(spent) else 0.0
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, round(fraction * (len(ordered) - 1))))
@@ -388,10 +400,12 @@ def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
     load_before = load_average()
     if fault:
         return fault_run(args, command, fault, fx, member)
+    cpu_before = cpu_times()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     summary = json.loads(re.search(r"WRK_JSON (.*)", output).group(1))
     summary.update(
         command=" ".join(command[:-3]) + " http://127.0.0.1:PORT",
+        steal=steal_percent(cpu_before, cpu_times()),
         load_before=load_before,
         load_after=load_average(),
         reads=reads,
@@ -495,7 +509,7 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
         f"({' '.join(sys.argv[1:]) or 'defaults'}).",
         "",
         f"Machine: {machine()}; PostgreSQL {pg_version.split(' (')[0]} on the same machine. "
-        "Load average (1, 5, 15 min) during the single-client run: "
+        "Load average (1, 5, 15 min) and the CPU time taken by the hypervisor (steal) during the single-client run: "
         f"{load_single}. {args.note}",
         "",
         "Register: "
@@ -547,11 +561,11 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
             + ".",
             "",
             "| requests/s | requests | p50 ms | p95 ms | p99 ms | errors (connect/read/write/timeout/non-2xx-3xx) | "
-            "load before → after |",
-            "| --- | --- | --- | --- | --- | --- | --- |",
+            "load before → after | CPU steal |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
             f"| {tp['rps']:.0f} | {tp['requests']} | {tp['p50_ms']:.1f} | {tp['p95_ms']:.1f} | {tp['p99_ms']:.1f} | "
             f"{tp['errors_connect']}/{tp['errors_read']}/{tp['errors_write']}/{tp['errors_timeout']}/"
-            f"{tp['errors_status']} | {tp['load_before']} → {tp['load_after']} |",
+            f"{tp['errors_status']} | {tp['load_before']} → {tp['load_after']} | {tp['steal']:.0f}% |",
             "",
             f"Command: `{tp['command']}`",
         ]
@@ -668,8 +682,9 @@ def main() -> None:
         server = start_gunicorn(args, args.single_workers)
         try:
             load_single = load_average()
+            cpu_before = cpu_times()
             results, _ = single_client(args, fx)
-            load_single += " → " + load_average()
+            load_single += f" → {load_average()}; CPU steal {steal_percent(cpu_before, cpu_times()):.0f}%"
         finally:
             stop(server)
     if args.throughput or args.fault:

@@ -2,10 +2,12 @@
 as it stands now or as it stood at the end of any past day (reconstructed from simple-history)."""
 
 import datetime
+import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
@@ -278,22 +280,35 @@ def committee_dashboard(*, as_at: datetime.date | None = None, head: int | None 
     page cache and carried forward across writes that change only actions: see `_carried_forward`.
     """
     register = register_at(as_at)
-    if register.is_historical or head is None:
-        return _committee_dashboard(register)
     cache = page_cache()
-    key = f"committee-dashboard-live:{register.today}"
-    state = cache.get(key)
+    if register.is_historical or head is None or isinstance(cache, DummyCache):
+        return _committee_dashboard(register)
+    # The state is kept in this process's memory, as the page cache is, but as objects: two thousand rows would
+    # otherwise be pickled into the cache and out again on every request. The page cache's generation token ties
+    # it to that cache, so clearing the cache forgets it too.
+    key = (_live_generation(cache), register.today)
+    kept = _LIVE_DASHBOARD.get("state")
+    state = kept[1] if kept is not None and kept[0] == key else None
     if state is not None and state["head"] != head:
         state = _carried_forward(state, head, register)
     if state is None:
         dashboard = _committee_dashboard(register)
         state = {"head": head, "read_at": head, **{name: getattr(dashboard, name) for name in LIVE_STATE}}
-    cache.set(key, state, None)
+    _LIVE_DASHBOARD["state"] = (key, state)
     return _dashboard_of(register, state)
 
 
 # What the live dashboard keeps between requests: plain data, no querysets.
 LIVE_STATE = ("reviews", "other_sources", "gaps", "gaps_count", "long_overdue", "long_overdue_count", "trend")
+_LIVE_DASHBOARD: dict = {}
+
+
+def _live_generation(cache) -> str:
+    token = cache.get("committee-dashboard-generation")
+    if token is None:
+        token = uuid.uuid4().hex
+        cache.set("committee-dashboard-generation", token, None)
+    return token
 
 
 def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
@@ -318,11 +333,12 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     state = {**state, "head": head}
     if not actions:
         return state
-    reviews = {row.review_id: row for row in state["reviews"]}
-    sources = {row.source_id: row for row in state["other_sources"]}
+    # The rows whose counts are read again are copies: the kept state is never changed in place, so a failure
+    # half-way (the database going away) leaves it as it was. A copy has no rendered HTML (bvgov_tags.progress_row).
     affected, outside_reviews = {pk for pk in actions if pk is not None}, None in actions
-    for row in [reviews[pk] for pk in affected if pk in reviews] + (list(sources.values()) if outside_reviews else []):
-        row.actions_open = row.actions_overdue = row.actions_red = 0
+    recount = {"actions_open": 0, "actions_overdue": 0, "actions_red": 0}
+    reviews = {row.review_id: replace(row, **recount) if row.review_id in affected else row for row in state["reviews"]}
+    sources = {row.source_id: replace(row, **recount) if outside_reviews else row for row in state["other_sources"]}
 
     def row_for(review_id, source_id, source_title):
         if review_id is not None:
@@ -335,6 +351,7 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     if outside_reviews:
         scope |= Q(recommendation__review_id__isnull=True)
     add_action_counts(register, register.actions.filter(scope), row_for)
+    state["reviews"] = list(reviews.values())
     state["other_sources"] = sorted(sources.values(), key=lambda row: row.title)
     if _long_overdue_may_change(register, changed):
         state["long_overdue"], state["long_overdue_count"] = _long_overdue(register)

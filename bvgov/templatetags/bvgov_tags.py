@@ -239,6 +239,16 @@ def progress_rows(rows, show_stage) -> str:
 
 @register.simple_tag
 def progress_row(row, show_stage) -> str:
+    # A row kept by the live dashboard between requests (bvgov.selectors.committee_dashboard) keeps its HTML too:
+    # its counts are never changed in place (a recount makes a new row), so the HTML stays true to it.
+    kept = "_html_with_stage" if show_stage else "_html"
+    html = row.__dict__.get(kept)
+    if html is None:
+        html = row.__dict__[kept] = _progress_row_html(row, show_stage)
+    return mark_safe(html)
+
+
+def _progress_row_html(row, show_stage) -> str:
     key = (
         row.title,
         row.review_id,
@@ -259,7 +269,7 @@ def progress_row(row, show_stage) -> str:
         html = _PROGRESS_ROWS[key] = loader.render_to_string(
             "bvgov/partials/progress_row.html", {"row": row, "show_stage": show_stage}
         )
-    return mark_safe(html)
+    return html
 
 
 @register.simple_tag
