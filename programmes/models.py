@@ -459,6 +459,8 @@ class AuditEntry(models.Model):
             models.Index(fields=["content_type", "object_id", "history_date"], name="audit_object_idx"),
             models.Index(fields=["user", "history_date"], name="audit_user_idx"),
             models.Index(fields=["review_id", "history_date"], name="audit_review_idx"),
+            # The inspector's question "what did this person change in this review", newest first, read in order.
+            models.Index(fields=["review_id", "user", "history_date"], name="audit_review_user_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["content_type", "history_id"], name="audit_one_entry_per_record"),
