@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from programmes.listing import csv_response
+from programmes.widgets import filter_form_version
 from recommendations.choices import DUE_SOON_DAYS, STALE_UPDATE_DAYS
 from recommendations.querysets import LONG_OVERDUE_DAYS
 from reviews.workflow import STEPS
@@ -90,7 +91,11 @@ class AuditTrailView(LoginRequiredMixin, TemplateView):
                 rows=audit_export_rows(entries),
             )
         page = window_page(entries, request.GET.get("page"), per_page=self.per_page)
-        return self.render_to_response(self.get_context_data(filter=filterset, page=page))
+        return self.render_to_response(
+            self.get_context_data(
+                filter=filterset, page=page, fields_version=filter_form_version(filterset.form, request.GET)
+            )
+        )
 
 
 class ObjectHistoryView(LoginRequiredMixin, TemplateView):

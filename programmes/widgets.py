@@ -106,3 +106,32 @@ def _user_label(first_name: str, last_name: str, username: str) -> str:
 TITLE_LABEL = {"label_fields": ("title",), "label": str}
 PERSON_LABEL = {"label_fields": ("name", "job_title"), "label": _person_label}
 USER_LABEL = {"label_fields": ("first_name", "last_name", "username"), "label": _user_label}
+
+
+# Query parameters that are not filters: paging, sorting and the export format.
+NOT_FILTERS = frozenset({"page", "sort", "format"})
+
+
+def filter_form_version(form, data, *, also_on: tuple[str, ...] = ()) -> str:
+    """A key for a filter form's rendered fields, for the "pages" cache ("" when that cache keeps nothing).
+
+    The fields (with their choices, the values chosen and any errors) follow from what was asked (the query, bar
+    paging and sorting), the day, and the rows their choices are read from: each QuickSelect's `cached_on`, each
+    other model choice's model, and `also_on` (choices read by a function, such as the themes in use). One query
+    reads all those tables' versions.
+    """
+    if isinstance(caches["pages"], DummyCache):
+        return ""
+    tables = set(also_on)
+    for field in form.fields.values():
+        if isinstance(field.widget, QuickSelect) and field.widget.cached_on:
+            tables.update(field.widget.cached_on)
+        elif hasattr(field, "queryset") and hasattr(field.queryset.model, "history"):
+            # (A model without history, such as the content types, changes only with a migration.)
+            tables.add(field.queryset.model._meta.label)
+    asked = sorted((name, data.getlist(name)) for name in data if name not in NOT_FILTERS)
+    from django.utils import timezone
+
+    content = repr((type(form).__module__, type(form).__qualname__, asked, str(timezone.localdate())))
+    versions = table_versions(tuple(sorted(tables))) if tables else ()
+    return hashlib.sha256(content.encode()).hexdigest() + ":" + "-".join(str(version) for version in versions)

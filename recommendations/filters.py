@@ -111,6 +111,8 @@ class RecommendationFilter(django_filters.FilterSet):
         label="Priority", choices=Priority.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     theme = django_filters.ChoiceFilter(label="Theme", choices=[], empty_label="Any theme")
+    # The themes in use are read by a function (_themes): its table, for the rendered filter's version.
+    choices_also_on = ("recommendations.Recommendation",)
 
     class Meta:
         model = Recommendation

@@ -17,6 +17,7 @@ from django.views.generic.base import TemplateResponseMixin
 from programmes.editing import RegisterCreateView, RegisterUpdateView
 from programmes.history import StaleEditError, latest_version_subquery
 from programmes.listing import EXPORT_FORMATS, Column, RegisterListView
+from programmes.widgets import filter_form_version
 
 from . import selectors, services
 from .choices import Rag
@@ -100,6 +101,9 @@ class RegisterListPageMixin:
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
         context["selected_filters"] = selected_filters(self.filterset, self.request)
+        context["fields_version"] = filter_form_version(
+            self.filterset.form, self.request.GET, also_on=getattr(self.filterset, "choices_also_on", ())
+        )
         return context
 
 

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('programmes', '0008_chain_head_function'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("programmes", "0008_chain_head_function"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['review_id', 'user', 'history_date'], name='audit_review_user_idx'),
+            model_name="auditentry",
+            index=models.Index(fields=["review_id", "user", "history_date"], name="audit_review_user_idx"),
         ),
     ]

@@ -256,3 +256,40 @@ def test_the_unfiltered_actions_list_keeps_its_count_until_an_action_is_added_or
     assert _action_count(member_client.get("/actions/")) == 3
     # A filtered list counts its own rows.
     assert _action_count(member_client.get("/actions/", {"status": "in_progress"})) == 1
+
+
+def test_a_lists_rendered_filters_follow_the_query_and_the_choices_tables(pages_cached, member_client):
+    ReviewFactory(title="Managing Demand")
+    RecommendationFactory(theme="Call handling")
+    url = "/recommendations/"
+    plain = member_client.get(url).content.decode()
+    assert ">Managing Demand</option>" in plain and ">Call handling</option>" in plain
+    assert 'value="accepted" checked' not in plain
+
+    chosen = member_client.get(url, {"decision_status": "accepted"}).content.decode()
+    assert 'value="accepted" checked' in chosen
+    assert 'value="accepted" checked' not in member_client.get(url, {"page": "1"}).content.decode()
+
+    wrong = member_client.get("/actions/", {"due_after": "31/02/2003"}).content.decode()
+    assert "govuk-error-message" in wrong
+    assert "govuk-error-message" not in member_client.get("/actions/").content.decode()
+
+    # A new review and a new theme are offered at once: the choices' tables have moved on.
+    ReviewFactory(title="Custody")
+    RecommendationFactory(theme="Custody suites")
+    again = member_client.get(url).content.decode()
+    assert ">Custody</option>" in again and ">Custody suites</option>" in again
+
+
+def test_the_audit_trails_rendered_filters_follow_the_query(pages_cached, inspector_client, manager_user):
+    from tests.bvgov.factories import UserFactory
+
+    colleague = UserFactory(first_name="Pat", last_name="Inspector")
+    ReviewFactory(title="Managing Demand")
+    first = inspector_client.get("/audit/").content.decode()
+    chosen = inspector_client.get("/audit/", {"user": colleague.pk}).content.decode()
+
+    assert f'<option value="{colleague.pk}" selected>' not in first
+    assert f'<option value="{colleague.pk}" selected>' in chosen
+    later = UserFactory(first_name="Sam", last_name="Later")
+    assert f'<option value="{later.pk}">' in inspector_client.get("/audit/").content.decode()
