@@ -37,7 +37,10 @@ class BoardChoiceForm(forms.Form):
     """Which board's dashboard to show."""
 
     body = forms.ModelChoiceField(
-        label="Board or committee", queryset=None, empty_label="Choose a board", widget=QuickSelect
+        label="Board or committee",
+        queryset=None,
+        empty_label="Choose a board",
+        widget=QuickSelect(label_fields=("name",), label=str, cached_on=("programmes.Body",)),
     )
 
     def __init__(self, *args, **kwargs):

@@ -169,3 +169,32 @@ def live_rows_count(model) -> int:
 
 def _keeps_rows(history_type: str, changes: list) -> bool:
     return history_type == "~" and not any(change.get("field") == "archived_at" for change in changes)
+
+
+def fields_version(model, fields: frozenset) -> int:
+    """A version of `model`'s rows as far as `fields` go: it moves when a row is added, archived, restored or deleted,
+    or one of `fields` changes, and stands across every other change. (The people who own actions change when an
+    action's owner does, not when its status does.) Kept like live_rows_count, from the audit entries written
+    since it was last checked."""
+    cache = page_cache()
+    head = chain_head()
+    key = f"fields-version:{model._meta.label_lower}:{','.join(sorted(fields))}"
+    stored = cache.get(key)
+    if stored is not None:
+        checked, version = stored
+        if checked == head:
+            return version
+        since = list(
+            AuditEntry.objects.filter(
+                sequence__gt=checked, sequence__lte=head, content_type=ContentType.objects.get_for_model(model)
+            ).values_list("history_type", "changes")[: CARRY_FORWARD_LIMIT + 1]
+        )
+        watched = fields | {"archived_at"}
+        if len(since) <= CARRY_FORWARD_LIMIT and all(
+            history_type == "~" and not any(change.get("field") in watched for change in changes)
+            for history_type, changes in since
+        ):
+            cache.set(key, (head, version), None)
+            return version
+    cache.set(key, (head, head), None)
+    return head

@@ -22,12 +22,26 @@ from django.utils.safestring import mark_safe
 
 def table_versions(labels: tuple[str, ...]) -> tuple:
     """The newest history_id of each model ("app_label.Model"): every change to a register table adds a history
-    row, so while these stay the same the table's rows have not changed. One query, each an index lookup."""
-    tables = [apps.get_model(label).history.model._meta.db_table for label in labels]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables))
-        return tuple(cursor.fetchone())
+    row, so while these stay the same the table's rows have not changed. One query, each an index lookup.
+
+    A label with fields ("recommendations.Action:owner") stands for the model only as far as those fields go
+    (bvgov.page_cache.fields_version): rows added or archived, or those fields changed.
+    """
+    whole = [label for label in labels if ":" not in label]
+    versions = {}
+    if whole:
+        tables = [apps.get_model(label).history.model._meta.db_table for label in whole]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables))
+            versions = dict(zip(whole, cursor.fetchone(), strict=True))
+    for label in labels:
+        if ":" in label:
+            from bvgov.page_cache import fields_version
+
+            name, fields = label.split(":", 1)
+            versions[label] = f"f{fields_version(apps.get_model(name), frozenset(fields.split(',')))}"
+    return tuple(versions[label] for label in labels)
 
 
 class QuickSelect(forms.Select):

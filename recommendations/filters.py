@@ -178,7 +178,8 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_rag",
         help_text="As shown: the owner's override where there is one, otherwise derived from the dates",
     )
-    owner = owner_choice_filter("recommendations.Action")
+    # The people who own actions: the list moves when an action's owner does (or one is added or archived).
+    owner = owner_choice_filter("recommendations.Action:owner")
     review = review_choice_filter(field_name="recommendation__review")
     due_after = django_filters.DateFilter(
         label="Due on or after", field_name="due_date", lookup_expr="gte", widget=_date_widget(), help_text=DATE_HINT

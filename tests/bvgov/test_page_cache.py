@@ -293,3 +293,25 @@ def test_the_audit_trails_rendered_filters_follow_the_query(pages_cached, inspec
     assert f'<option value="{colleague.pk}" selected>' in chosen
     later = UserFactory(first_name="Sam", last_name="Later")
     assert f'<option value="{later.pk}">' in inspector_client.get("/audit/").content.decode()
+
+
+def test_the_owner_choices_move_with_owners_not_with_status_updates(pages_cached, member_client, manager_user):
+    from recommendations.services import action_archive
+
+    sam, pat = PersonFactory(name="Sam Owner"), PersonFactory(name="Pat Newowner")
+    action = ActionFactory(owner=sam)
+    spare = ActionFactory(owner=sam)
+    assert ">Sam Owner" in member_client.get("/actions/").content.decode()
+    assert ">Pat Newowner" not in member_client.get("/actions/").content.decode()
+
+    action_update_status(action=action, actor=manager_user, status=ActionStatus.IN_PROGRESS, reason="Started")
+    assert ">Pat Newowner" not in member_client.get("/actions/").content.decode()
+
+    action.refresh_from_db()
+    action.owner = pat
+    save_with_history(action, actor=manager_user, reason="Pat takes it on")
+    html = member_client.get("/actions/").content.decode()
+    assert ">Pat Newowner" in html and ">Sam Owner" in html
+
+    action_archive(action=spare, actor=manager_user, reason="Recorded twice by mistake")
+    assert ">Sam Owner" not in member_client.get("/actions/").content.decode()
