@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -135,7 +135,7 @@ def action_list(*, today: datetime.date, ranked: bool = True):
 
 
 def action_detail(*, pk: int) -> Action:
-    """One action with its recommendation, its dependencies both ways and its progress updates with evidence."""
+    """One action with its recommendation and its dependencies both ways (its progress updates: action_updates)."""
     related = Action.objects.select_related("owner", "recommendation__source").order_by("due_date", "id")
     return get_object_or_404(
         Action.all_objects.select_related("owner", "recommendation__source", "recommendation__review")
@@ -145,15 +145,32 @@ def action_detail(*, pk: int) -> Action:
         .prefetch_related(
             Prefetch("depends_on", queryset=related),
             Prefetch("dependants", queryset=related),
-            Prefetch(
-                "updates",
-                queryset=ProgressUpdate.objects.select_related("author")
-                .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
-                .order_by("-reported_on", "-id"),
-            ),
         ),
         pk=pk,
     )
+
+
+# An action's page shows its latest progress updates, and all of them on request: an action reported on every week
+# for years would otherwise be a page of hundreds.
+UPDATES_SHOWN = 20
+
+
+def action_updates(action: Action, *, everything: bool = False) -> tuple[list, int]:
+    """An action's progress updates, newest first, with their evidence: the latest UPDATES_SHOWN (or all), and how
+    many there are in all."""
+    updates = (
+        ProgressUpdate.objects.filter(action=action)
+        .select_related("author")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
+        .order_by("-reported_on", "-id")
+    )
+    if everything:
+        rows = list(updates)
+        return rows, len(rows)
+    # The count in the same query, as a scalar subquery over the same filter (see bvgov.selectors.first_rows_and_count).
+    count = updates.order_by().values(n=Func(F("pk"), function="COUNT"))
+    rows = list(updates.annotate(in_all=Subquery(count, output_field=IntegerField()))[:UPDATES_SHOWN])
+    return rows, rows[0].in_all if rows else 0
 
 
 def evidence_for_download(*, pk: int) -> Evidence:

@@ -273,9 +273,11 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
         action = self.object
         user = self.request.user
         can_update = can_update_action(user, action)
+        updates, updates_count = selectors.action_updates(action, everything=self.request.GET.get("updates") == "all")
         return super().get_context_data(
             today=timezone.localdate(),
-            updates=list(action.updates.all()),
+            updates=updates,
+            updates_count=updates_count,
             challenges=challenges_for(self.request, action),
             progress_form=ActionProgressForm(action=action) if can_update else None,
             can_edit=user.has_perm("recommendations.change_action"),

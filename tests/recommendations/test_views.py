@@ -1080,3 +1080,21 @@ class TestMyActionsPages:
         assert "you are accountable for 22 recommendations" in html
         link = f"{reverse('recommendations:recommendation_list')}?owner={owner_user.person.pk}"
         assert f'href="{link}">See all 22 recommendations you are accountable for</a>' in html
+
+
+class TestActionProgressPages:
+    def test_an_action_shows_its_latest_20_updates_and_all_of_them_on_request(self, member_client):
+        action = ActionFactory()
+        start = datetime.date(2020, 1, 6)
+        for week in range(23):
+            ProgressUpdateFactory(action=action, reported_on=start + datetime.timedelta(weeks=week), note=f"Week {week}")
+        url = reverse("recommendations:action_detail", args=[action.pk])
+
+        latest = member_client.get(url).content.decode()
+        everything = member_client.get(url, {"updates": "all"}).content.decode()
+
+        assert "The latest 20 of 23 progress updates" in latest
+        assert "Week 22" in latest and "Week 3<" in latest and "Week 2<" not in latest
+        assert latest.index("Week 22") < latest.index("Week 21")
+        assert all(f"Week {week}<" in everything for week in range(23))
+        assert "The latest 20" not in everything
