@@ -23,7 +23,6 @@ import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db.models import Q
 from django.utils import timezone
 
 from programmes.models import AuditEntry
@@ -72,13 +71,6 @@ def chain_head() -> int:
     return AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
 
 
-def _independent_q() -> Q:
-    independent = Q()
-    for app_label, model in AS_AT_INDEPENDENT:
-        independent |= Q(content_type__app_label=app_label, content_type__model=model)
-    return independent
-
-
 def register_version(*, as_at: datetime.date | None = None, head: int | None = None) -> str:
     """The version of what a dashboard shows now (as_at None) or as at the end of a past day; `head` is the
     chain's head if the caller has read it already."""
@@ -86,22 +78,41 @@ def register_version(*, as_at: datetime.date | None = None, head: int | None = N
     head = chain_head() if head is None else head
     if as_at is None or as_at >= today:
         return f"{today}:{head}"
-    key = f"as-at-version:{as_at.isoformat()}:{today}"
+    from .selectors import end_of_day
+
+    end = end_of_day(as_at)
+    return kept_across(
+        f"as-at-version:{as_at.isoformat()}:{today}",
+        head,
+        AuditEntry.objects.values_list("history_date", "content_type__app_label", "content_type__model"),
+        lambda entry: entry[0] > end and tuple(entry[1:]) in AS_AT_INDEPENDENT,
+        lambda: f"{today}:{as_at.isoformat()}:{head}",
+    )
+
+
+def kept_across(key: str, head: int, entries, holds, compute):
+    """A value kept in the page cache with the chain's head it was last checked at, carried across writes that
+    leave it standing.
+
+    While the head stays, the value is returned as it is. When it has moved, the audit entries written since
+    (`entries`, a queryset of values_list rows, limited here to an indexed range of sequence) are read: if
+    `holds(row)` for every one, the value stands and is checked at the new head; otherwise (or after more than
+    CARRY_FORWARD_LIMIT writes) `compute()` gives it afresh. Read the head before computing: a row committed in
+    between is then in the value and its entry after the head, so it is only computed again.
+    """
     cache = page_cache()
     stored = cache.get(key)
     if stored is not None:
-        checked, version = stored
+        checked, value = stored
         if checked == head:
-            return version
-        from .selectors import end_of_day
-
-        since = AuditEntry.objects.filter(sequence__gt=checked, sequence__lte=head)
-        if not since.filter(Q(history_date__lte=end_of_day(as_at)) | ~_independent_q()).exists():
-            cache.set(key, (head, version), None)
-            return version
-    version = f"{today}:{as_at.isoformat()}:{head}"
-    cache.set(key, (head, version), None)
-    return version
+            return value
+        since = list(entries.filter(sequence__gt=checked, sequence__lte=head)[: CARRY_FORWARD_LIMIT + 1])
+        if len(since) <= CARRY_FORWARD_LIMIT and all(holds(row) for row in since):
+            cache.set(key, (head, value), None)
+            return value
+    value = compute()
+    cache.set(key, (head, value), None)
+    return value
 
 
 def board_version(body, review_ids: set) -> str:
@@ -111,24 +122,14 @@ def board_version(body, review_ids: set) -> str:
     joining or leaving the board, a record moving between reviews."""
     today = timezone.localdate()
     head = chain_head()
-    key = f"board-version:{body.pk}:{today}"
-    cache = page_cache()
-    stored = cache.get(key)
-    if stored is not None:
-        checked, version = stored
-        if checked == head:
-            return version
-        since = list(
-            AuditEntry.objects.filter(sequence__gt=checked, sequence__lte=head).values_list(
-                "content_type__app_label", "content_type__model", "review_id", "changes"
-            )[: CARRY_FORWARD_LIMIT + 1]
-        )
-        if len(since) <= CARRY_FORWARD_LIMIT and all(_leaves_board(entry, review_ids) for entry in since):
-            cache.set(key, (head, version), None)
-            return version
-    version = f"{today}:{head}"
-    cache.set(key, (head, version), None)
-    return version
+    entries = AuditEntry.objects.values_list("content_type__app_label", "content_type__model", "review_id", "changes")
+    return kept_across(
+        f"board-version:{body.pk}:{today}",
+        head,
+        entries,
+        lambda entry: _leaves_board(entry, review_ids),
+        lambda: f"{today}:{head}",
+    )
 
 
 def _leaves_board(entry: tuple, review_ids: set) -> bool:
@@ -138,63 +139,41 @@ def _leaves_board(entry: tuple, review_ids: set) -> bool:
     return not any(change.get("field") in MOVING_FIELDS for change in changes)
 
 
+def _model_entries(model):
+    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model)).values_list(
+        "history_type", "changes"
+    )
+
+
+def _touches(history_type: str, changes: list, fields: frozenset) -> bool:
+    """Whether an entry adds, deletes or archives a row, or changes one of `fields`."""
+    return history_type != "~" or any(change.get("field") in fields | {"archived_at"} for change in changes)
+
+
 def live_rows_count(model) -> int:
     """How many live rows `model` has (its default manager's count), kept across writes that create, archive,
     restore or delete none of them: under a stream of status updates the actions list does not count a hundred
-    thousand rows on every read. Such a write, found among the model's audit entries written since the count was
-    taken (an indexed range), counts afresh. The head is read before counting, so a row committed in between is in
-    the count and its entry is after the head: it is only counted again."""
-    cache = page_cache()
-    if isinstance(cache, DummyCache):
+    thousand rows on every read."""
+    if isinstance(page_cache(), DummyCache):
         return model._default_manager.count()
-    head = chain_head()
-    key = f"live-rows:{model._meta.label_lower}"
-    stored = cache.get(key)
-    if stored is not None:
-        checked, count = stored
-        if checked == head:
-            return count
-        since = list(
-            AuditEntry.objects.filter(
-                sequence__gt=checked, sequence__lte=head, content_type=ContentType.objects.get_for_model(model)
-            ).values_list("history_type", "changes")[: CARRY_FORWARD_LIMIT + 1]
-        )
-        if len(since) <= CARRY_FORWARD_LIMIT and all(_keeps_rows(*entry) for entry in since):
-            cache.set(key, (head, count), None)
-            return count
-    count = model._default_manager.count()
-    cache.set(key, (head, count), None)
-    return count
-
-
-def _keeps_rows(history_type: str, changes: list) -> bool:
-    return history_type == "~" and not any(change.get("field") == "archived_at" for change in changes)
+    return kept_across(
+        f"live-rows:{model._meta.label_lower}",
+        chain_head(),
+        _model_entries(model),
+        lambda entry: not _touches(*entry, frozenset()),
+        model._default_manager.count,
+    )
 
 
 def fields_version(model, fields: frozenset) -> int:
     """A version of `model`'s rows as far as `fields` go: it moves when a row is added, archived, restored or deleted,
     or one of `fields` changes, and stands across every other change. (The people who own actions change when an
-    action's owner does, not when its status does.) Kept like live_rows_count, from the audit entries written
-    since it was last checked."""
-    cache = page_cache()
+    action's owner does, not when its status does.)"""
     head = chain_head()
-    key = f"fields-version:{model._meta.label_lower}:{','.join(sorted(fields))}"
-    stored = cache.get(key)
-    if stored is not None:
-        checked, version = stored
-        if checked == head:
-            return version
-        since = list(
-            AuditEntry.objects.filter(
-                sequence__gt=checked, sequence__lte=head, content_type=ContentType.objects.get_for_model(model)
-            ).values_list("history_type", "changes")[: CARRY_FORWARD_LIMIT + 1]
-        )
-        watched = fields | {"archived_at"}
-        if len(since) <= CARRY_FORWARD_LIMIT and all(
-            history_type == "~" and not any(change.get("field") in watched for change in changes)
-            for history_type, changes in since
-        ):
-            cache.set(key, (head, version), None)
-            return version
-    cache.set(key, (head, head), None)
-    return head
+    return kept_across(
+        f"fields-version:{model._meta.label_lower}:{','.join(sorted(fields))}",
+        head,
+        _model_entries(model),
+        lambda entry: not _touches(*entry, fields),
+        lambda: head,
+    )

@@ -1087,7 +1087,9 @@ class TestActionProgressPages:
         action = ActionFactory()
         start = datetime.date(2020, 1, 6)
         for week in range(23):
-            ProgressUpdateFactory(action=action, reported_on=start + datetime.timedelta(weeks=week), note=f"Week {week}")
+            ProgressUpdateFactory(
+                action=action, reported_on=start + datetime.timedelta(weeks=week), note=f"Week {week}"
+            )
         url = reverse("recommendations:action_detail", args=[action.pk])
 
         latest = member_client.get(url).content.decode()
