@@ -12,11 +12,12 @@ from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Pre
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
 
-from bvgov.page_cache import ACTION, CARRY_FORWARD_LIMIT, DASHBOARD_UNSEEN, page_cache
+from bvgov.page_cache import ACTION, DASHBOARD_UNSEEN
 from programmes.archiving import Archivable, active_q, live_count
 from programmes.choices import BodyKind
 from programmes.listing import Column
 from programmes.models import AuditEntry, Body, Decision, Meeting, StrategicOutcome
+from programmes.versions import CARRY_FORWARD_LIMIT, page_cache
 from recommendations.choices import DecisionStatus, ImplementationStatus
 from recommendations.models import Action, Recommendation
 from recommendations.querysets import (

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from programmes.listing import csv_response
+from programmes.versions import chain_head
 from programmes.widgets import filter_form_version
 from recommendations.choices import DUE_SOON_DAYS, STALE_UPDATE_DAYS
 from recommendations.querysets import LONG_OVERDUE_DAYS
@@ -13,7 +14,7 @@ from reviews.workflow import STEPS
 from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm
-from .page_cache import board_version, chain_head, register_version
+from .page_cache import board_version, register_version
 from .pagination import window_page
 from .registry import tracked_model
 from .selectors import (

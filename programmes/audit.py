@@ -52,7 +52,7 @@ def _display(record, field: models.Field, instance=None) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if field.is_relation:
-        related = _in_memory(instance, field.name, value)
+        related = in_memory(instance, field.name, value)
         if related is None:
             related = getattr(record, field.name, None)
         return str(related) if related is not None else f"#{value}"
@@ -63,7 +63,7 @@ def _display(record, field: models.Field, instance=None) -> str:
     return str(value)
 
 
-def _in_memory(instance, name: str, pk):
+def in_memory(instance, name: str, pk):
     """The object `instance` (the record being saved) already holds for its foreign key `name`, if it is `pk`."""
     if instance is None:
         return None

@@ -12,7 +12,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import Truncator
 
-from .audit import field_changes, m2m_changes
+from .audit import field_changes, in_memory, m2m_changes
 
 
 def save_with_history(instance: models.Model, *, actor, reason: str = "", when: datetime | None = None) -> models.Model:
@@ -59,14 +59,14 @@ def validate(instance: models.Model) -> None:
 
 
 def _relations_in_memory(instance: models.Model) -> set[str]:
-    known = set()
-    for field in instance._meta.concrete_fields:
-        if not field.many_to_one or field.get_limit_choices_to() or not field.is_cached(instance):
-            continue
-        related = field.get_cached_value(instance)
-        if related is not None and not related._state.adding and related.pk == getattr(instance, field.attname):
-            known.add(field.name)
-    return known
+    return {
+        field.name
+        for field in instance._meta.concrete_fields
+        if field.many_to_one
+        and not field.get_limit_choices_to()
+        and (related := in_memory(instance, field.name, getattr(instance, field.attname))) is not None
+        and not related._state.adding
+    }
 
 
 def set_m2m_with_history(

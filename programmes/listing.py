@@ -14,6 +14,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
 
+from .versions import live_rows_count
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -108,14 +110,12 @@ class RegisterListView(LoginRequiredMixin, FilterView):
     export_name = "export"
     strict = False
     # The model whose live rows the list shows when no filter is set: the count is then kept between writes that
-    # add or archive none (bvgov.page_cache.live_rows_count) instead of counting a large table on every read.
+    # add or archive none (programmes.versions.live_rows_count) instead of counting a large table on every read.
     counted_model = None
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         if self.counted_model is not None and not self.is_filtered():
-            from bvgov.page_cache import live_rows_count
-
             paginator.__dict__["count"] = live_rows_count(self.counted_model)  # Paginator.count is a cached_property
         return paginator
 

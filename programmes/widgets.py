@@ -19,13 +19,15 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.safestring import mark_safe
 
+from .versions import fields_version
+
 
 def table_versions(labels: tuple[str, ...]) -> tuple:
     """The newest history_id of each model ("app_label.Model"): every change to a register table adds a history
     row, so while these stay the same the table's rows have not changed. One query, each an index lookup.
 
     A label with fields ("recommendations.Action:owner") stands for the model only as far as those fields go
-    (bvgov.page_cache.fields_version): rows added or archived, or those fields changed.
+    (programmes.versions.fields_version): rows added or archived, or those fields changed.
     """
     whole = [label for label in labels if ":" not in label]
     versions = {}
@@ -37,8 +39,6 @@ def table_versions(labels: tuple[str, ...]) -> tuple:
             versions = dict(zip(whole, cursor.fetchone(), strict=True))
     for label in labels:
         if ":" in label:
-            from bvgov.page_cache import fields_version
-
             name, fields = label.split(":", 1)
             versions[label] = f"f{fields_version(apps.get_model(name), frozenset(fields.split(',')))}"
     return tuple(versions[label] for label in labels)
@@ -127,7 +127,8 @@ NOT_FILTERS = frozenset({"page", "sort", "format"})
 
 
 def filter_form_version(form, data, *, also_on: tuple[str, ...] = ()) -> str:
-    """A key for a filter form's rendered fields, for the "pages" cache ("" when that cache keeps nothing).
+    """A key for a filter form's rendered fields, for the "pages" cache ("" when that cache keeps nothing, so that
+    no version is read for it).
 
     The fields (with their choices, the values chosen and any errors) follow from what was asked (the query, bar
     paging and sorting), the day, and the rows their choices are read from: each QuickSelect's `cached_on`, each
