@@ -85,7 +85,9 @@ def board_version(body, review_ids: set) -> str:
     joining or leaving the board, a record moving between reviews."""
     today = timezone.localdate()
     head = chain_head()
-    entries = AuditEntry.objects.values_list("content_type__app_label", "content_type__model", "review_id", "changes")
+    entries = AuditEntry.objects.values_list(
+        "content_type__app_label", "content_type__model", "review_id", "history_type", "changes"
+    )
     return kept_across(
         f"board-version:{body.pk}:{today}",
         head,
@@ -96,7 +98,9 @@ def board_version(body, review_ids: set) -> str:
 
 
 def _leaves_board(entry: tuple, review_ids: set) -> bool:
-    app_label, model, review_id, changes = entry
+    app_label, model, review_id, history_type, changes = entry
     if review_id in review_ids or (app_label, model) not in BOARD_UNSEEN_ELSEWHERE:
         return False
-    return not any(change.get("field") in MOVING_FIELDS for change in changes)
+    # A record added to (or deleted from) another review was never in one of the board's; only a change can have
+    # moved it out of one. (A new record's entry lists all its fields, the one naming its parent among them.)
+    return history_type != "~" or not any(change.get("field") in MOVING_FIELDS for change in changes)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from programmes.history import save_with_history
 from recommendations.choices import ActionStatus
-from recommendations.services import action_update_status
+from recommendations.services import action_report_progress, action_update_status
 from tests.programmes.factories import PersonFactory, ProgrammeFactory
 from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
 from tests.reviews.factories import ReviewFactory
@@ -176,6 +176,7 @@ def test_a_boards_page_stands_across_changes_outside_its_reviews_and_moves_on_it
     soon = timezone.localdate() + datetime.timedelta(days=5)
     mine = ActionFactory(recommendation=ours, description="Publish the demand strategy", due_date=soon)
     elsewhere = ActionFactory(recommendation=theirs, description="Open the new custody suite", due_date=soon)
+    reporter = PersonFactory(name="Custody Lead")
     first = _board_page(member_client, board)
     assert "Publish the demand strategy" in first and "Open the new custody suite" not in first
 
@@ -184,6 +185,22 @@ def test_a_boards_page_stands_across_changes_outside_its_reviews_and_moves_on_it
     with django_assert_max_num_queries(6):
         kept = _board_page(member_client, board)
     assert kept == first
+
+    # A progress report on that action (a new progress update, whose entry names the action it belongs to, and the
+    # action's new status) and a new action in the other review leave the board's page as it was too.
+    elsewhere.refresh_from_db()
+    action_report_progress(
+        action=elsewhere,
+        actor=manager_user,
+        author=reporter,
+        status=ActionStatus.BLOCKED,
+        rag_override="",
+        reason="Waiting on the estates team",
+        note="Blocked by the estates programme.",
+    )
+    ActionFactory(recommendation=theirs, description="Staff the new custody suite", due_date=soon, owner=reporter)
+    with django_assert_max_num_queries(6):
+        assert _board_page(member_client, board) == first
 
     # Moved into one of the board's reviews: it shows at once.
     elsewhere.refresh_from_db()
