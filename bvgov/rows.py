@@ -7,6 +7,7 @@ thousands of variable lookups and most of the page's time. The Django admin buil
 """
 
 import datetime
+from itertools import islice
 
 from django.urls import reverse
 from django.utils import timezone
@@ -62,14 +63,49 @@ class UrlPattern:
         return self.template.replace(str(self.PLACEHOLDER), str(int(pk)))
 
 
+# Rendered rows of audit entries, kept by each web process. The trail is append-only (nothing updates or deletes an
+# entry; on PostgreSQL a trigger refuses it), so an entry's row can change only with the name of the person who made
+# it or the time zone it is shown in, and both are in the key, with the entry's chain hash beside its number (a
+# number that SQLite hands out again after a rolled-back write names another entry, with another hash). A list page
+# then reads its entries without the changes they record (the largest column; bvgov.selectors.entry_rows_queryset)
+# and renders only those it has not rendered before.
+_ENTRY_HTML: dict = {}
+ENTRY_HTML_LIMIT = 10_000
+
+
+def _kept_entry_rows(kind: str, entries, build) -> list[str]:
+    """Each entry's rendered row, from the process's store or built with `build(entry)` (the entries not yet
+    rendered have their `changes` read in one query first, if the queryset left them out)."""
+    zone = timezone.get_current_timezone_name()
+    keys = [_entry_key(kind, entry, zone) for entry in entries]
+    missing = [entry for entry, key in zip(entries, keys, strict=True) if key not in _ENTRY_HTML]
+    deferred = [entry for entry in missing if "changes" in entry.get_deferred_fields()]
+    if deferred:
+        from programmes.models import AuditEntry
+
+        changes = dict(AuditEntry.objects.filter(pk__in=[e.pk for e in deferred]).values_list("pk", "changes"))
+        for entry in deferred:
+            entry.changes = changes[entry.pk]
+    if len(_ENTRY_HTML) + len(missing) > ENTRY_HTML_LIMIT:
+        for old in list(islice(_ENTRY_HTML, len(missing) + ENTRY_HTML_LIMIT // 10)):
+            del _ENTRY_HTML[old]
+    for entry in missing:
+        _ENTRY_HTML[_entry_key(kind, entry, zone)] = build(entry)
+    return [_ENTRY_HTML[key] for key in keys]
+
+
+def _entry_key(kind: str, entry, zone: str) -> tuple:
+    return (kind, entry.pk, entry.entry_hash, user_name(entry.user) if entry.user else None, zone)
+
+
 SYSTEM_CELL = '<td class="govuk-table__cell" data-label="Who"><span class="govuk-hint">System</span></td>'
 
 
 def audit_rows(entries, *, show_object: bool) -> SafeString:
     """bvgov/partials/audit_entries.html: one <tr> per audit entry."""
-    rows = []
     history_urls = {}
-    for entry in entries:
+
+    def row(entry) -> str:
         when = local(entry.history_date)
         cells = [
             format_html(
@@ -101,8 +137,10 @@ def audit_rows(entries, *, show_object: bool) -> SafeString:
             )
         cells.append(_what_changed(entry))
         cells.append(format_html('<td class="govuk-table__cell" data-label="Reason">{}</td>', entry.reason or "—"))
-        rows.append('<tr class="govuk-table__row">' + "".join(cells) + "</tr>")
-    return mark_safe("\n".join(rows))
+        return '<tr class="govuk-table__row">' + "".join(cells) + "</tr>"
+
+    kind = "audit-row-with-record" if show_object else "audit-row"
+    return mark_safe("\n".join(_kept_entry_rows(kind, list(entries), row)))
 
 
 def _what_changed(entry) -> str:
@@ -269,49 +307,50 @@ def recommendation_rows(recommendations) -> SafeString:
 
 def timeline_items(entries) -> SafeString:
     """The items of bvgov/object_history.html's timeline, newest first."""
-    items = []
-    for entry in entries:
-        when = local(entry.history_date)
-        parts = [
-            format_html(
-                '<div class="moj-timeline__item">\n    <div class="moj-timeline__header">\n'
-                '      <h2 class="moj-timeline__title">{}</h2>\n      <p class="moj-timeline__byline">by {}</p>\n'
-                '    </div>\n    <p class="moj-timeline__date"><time datetime="{}">{} at {}</time></p>\n'
-                '    <div class="moj-timeline__description">\n',
-                entry.get_history_type_display(),
-                user_name(entry.user) if entry.user else "the system",
-                when.isoformat(),
-                long_date(when),
-                f"{when:%H:%M}",
-            )
-        ]
-        if entry.reason:
-            parts.append(format_html('      <p class="govuk-body"><strong>Reason:</strong> {}</p>\n', entry.reason))
-        if entry.changes:
+    return mark_safe("\n".join(_kept_entry_rows("timeline-item", list(entries), _timeline_item)))
+
+
+def _timeline_item(entry) -> str:
+    when = local(entry.history_date)
+    parts = [
+        format_html(
+            '<div class="moj-timeline__item">\n    <div class="moj-timeline__header">\n'
+            '      <h2 class="moj-timeline__title">{}</h2>\n      <p class="moj-timeline__byline">by {}</p>\n'
+            '    </div>\n    <p class="moj-timeline__date"><time datetime="{}">{} at {}</time></p>\n'
+            '    <div class="moj-timeline__description">\n',
+            entry.get_history_type_display(),
+            user_name(entry.user) if entry.user else "the system",
+            when.isoformat(),
+            long_date(when),
+            f"{when:%H:%M}",
+        )
+    ]
+    if entry.reason:
+        parts.append(format_html('      <p class="govuk-body"><strong>Reason:</strong> {}</p>\n', entry.reason))
+    if entry.changes:
+        parts.append(
+            '      <table class="govuk-table bvgov-table--stack">\n'
+            '        <caption class="govuk-table__caption govuk-visually-hidden">Fields changed</caption>\n'
+            '        <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
+            '          <th scope="col" class="govuk-table__header">Field</th>\n'
+            '          <th scope="col" class="govuk-table__header">From</th>\n'
+            '          <th scope="col" class="govuk-table__header">To</th>\n'
+            "        </tr></thead>\n"
+            '        <tbody class="govuk-table__body">\n'
+        )
+        for change in entry.changes:
             parts.append(
-                '      <table class="govuk-table bvgov-table--stack">\n'
-                '        <caption class="govuk-table__caption govuk-visually-hidden">Fields changed</caption>\n'
-                '        <thead class="govuk-table__head"><tr class="govuk-table__row">\n'
-                '          <th scope="col" class="govuk-table__header">Field</th>\n'
-                '          <th scope="col" class="govuk-table__header">From</th>\n'
-                '          <th scope="col" class="govuk-table__header">To</th>\n'
-                "        </tr></thead>\n"
-                '        <tbody class="govuk-table__body">\n'
-            )
-            for change in entry.changes:
-                parts.append(
-                    format_html(
-                        '          <tr class="govuk-table__row">\n'
-                        '            <th scope="row" class="govuk-table__header">{}</th>\n'
-                        '<td class="govuk-table__cell bvgov-table__cell--wrap" data-label="From">{}</td>\n'
-                        '<td class="govuk-table__cell bvgov-table__cell--wrap" data-label="To">{}</td>\n'
-                        "          </tr>\n",
-                        change["label"],
-                        change["old"] or "—",
-                        change["new"] or "—",
-                    )
+                format_html(
+                    '          <tr class="govuk-table__row">\n'
+                    '            <th scope="row" class="govuk-table__header">{}</th>\n'
+                    '<td class="govuk-table__cell bvgov-table__cell--wrap" data-label="From">{}</td>\n'
+                    '<td class="govuk-table__cell bvgov-table__cell--wrap" data-label="To">{}</td>\n'
+                    "          </tr>\n",
+                    change["label"],
+                    change["old"] or "—",
+                    change["new"] or "—",
                 )
-            parts.append("        </tbody>\n      </table>\n")
-        parts.append("    </div>\n  </div>")
-        items.append("".join(parts))
-    return mark_safe("\n".join(items))
+            )
+        parts.append("        </tbody>\n      </table>\n")
+    parts.append("    </div>\n  </div>")
+    return "".join(parts)

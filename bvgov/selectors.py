@@ -295,6 +295,7 @@ def committee_dashboard(*, as_at: datetime.date | None = None, head: int | None 
     if state is None:
         dashboard = _committee_dashboard(register)
         state = {"head": head, "read_at": head, **{name: getattr(dashboard, name) for name in LIVE_STATE}}
+        state["reviews"], state["other_sources"] = KeptRows(state["reviews"]), KeptRows(state["other_sources"])
     _LIVE_DASHBOARD["state"] = (key, state)
     return _dashboard_of(register, state)
 
@@ -302,6 +303,12 @@ def committee_dashboard(*, as_at: datetime.date | None = None, head: int | None 
 # What the live dashboard keeps between requests: plain data, no querysets.
 LIVE_STATE = ("reviews", "other_sources", "gaps", "gaps_count", "long_overdue", "long_overdue_count", "trend")
 _LIVE_DASHBOARD: dict = {}
+
+
+class KeptRows(list):
+    """The live dashboard's rows of one table, which keep their rendered table with them (bvgov_tags.progress_rows)
+    as each row keeps its own: the kept state is never changed in place (a recount makes a new list of new rows),
+    so the HTML stays true to the rows."""
 
 
 def _live_generation(cache) -> str:
@@ -352,8 +359,11 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     if outside_reviews:
         scope |= Q(recommendation__review_id__isnull=True)
     add_action_counts(register, register.actions.filter(scope), row_for)
-    state["reviews"] = list(reviews.values())
-    state["other_sources"] = sorted(sources.values(), key=lambda row: row.title)
+    state["reviews"] = KeptRows(reviews.values())
+    state["other_sources"] = KeptRows(sorted(sources.values(), key=lambda row: row.title))
+    # The totals and the list waiting on a decision are worked out again from the new rows (_dashboard_of).
+    state.pop("totals", None)
+    state.pop("awaiting", None)
     if _long_overdue_may_change(register, changed):
         state["long_overdue"], state["long_overdue_count"] = _long_overdue(register)
     return state
@@ -373,10 +383,14 @@ def _long_overdue_may_change(register: Register, changed: list[tuple]) -> bool:
 
 def _dashboard_of(register: Register, state: dict) -> CommitteeDashboard:
     reviews, other_sources = state["reviews"], state["other_sources"]
+    # Worked out once for the rows the state holds (a recount drops them), not on every page.
+    if "totals" not in state:
+        state["totals"] = totals_of(reviews + other_sources)
+        state["awaiting"] = [row for row in reviews if row.awaiting]
     return CommitteeDashboard(
         register=register,
-        totals=totals_of(reviews + other_sources),
-        awaiting=[row for row in reviews if row.awaiting],
+        totals=state["totals"],
+        awaiting=state["awaiting"],
         static_version=f"{register.today}:{state['read_at']}",
         **{name: state[name] for name in LIVE_STATE},
     )
@@ -442,6 +456,30 @@ def group_by(items, key) -> dict:
 def audit_trail():
     """The whole audit trail, newest first, with who made each change."""
     return AuditEntry.objects.select_related("user", "content_type").order_by("-history_date", "-id")
+
+
+# What a list row shows of an entry (bvgov.rows): the entries of a page are read without the changes they record,
+# the largest column, which bvgov.rows reads only for the rows it has not rendered before; and without the hashed
+# content, which only verification reads.
+ENTRY_ROW_FIELDS = (
+    "id",
+    "entry_hash",
+    "history_date",
+    "history_type",
+    "content_type",
+    "object_id",
+    "object_repr",
+    "reason",
+    "user__first_name",
+    "user__last_name",
+    "user__username",
+)
+
+
+def entry_rows_queryset(entries, *, with_changes: bool = False):
+    """`entries` (audit entries with their user) reading only what a list row shows; `with_changes` for a short
+    list whose rows are mostly rendered afresh, where reading the changes with the rows saves a query."""
+    return entries.only(*ENTRY_ROW_FIELDS, *(("changes",) if with_changes else ()))
 
 
 def object_trail(*, model, pk: int):
@@ -576,7 +614,7 @@ def _changes_since(review_ids: list, since: datetime.datetime) -> tuple[list, in
     newest = entries.order_by(Coalesce("history_date", "history_date").desc(), F("id").desc()).values("id")
     count = entries.order_by().values(n=Func(F("pk"), function="COUNT"))
     rows = list(
-        audit_trail()
+        entry_rows_queryset(audit_trail(), with_changes=True)
         .filter(pk__in=Subquery(newest[:LIST_LIMIT]))
         .annotate(rows_in_all=Subquery(count, output_field=IntegerField()))
     )

@@ -28,6 +28,7 @@ from .selectors import (
     board_reviews,
     committee_dashboard,
     decision_chains,
+    entry_rows_queryset,
     object_trail,
     outcomes_coverage,
     unsupported_outcomes,
@@ -91,7 +92,7 @@ class AuditTrailView(LoginRequiredMixin, TemplateView):
                 columns=AUDIT_EXPORT_COLUMNS,
                 rows=audit_export_rows(entries),
             )
-        page = window_page(entries, request.GET.get("page"), per_page=self.per_page)
+        page = window_page(entry_rows_queryset(entries), request.GET.get("page"), per_page=self.per_page)
         return self.render_to_response(
             self.get_context_data(
                 filter=filterset, page=page, fields_version=filter_form_version(filterset.form, request.GET)
@@ -109,7 +110,7 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
         model = tracked_model(app_label, model_name)
         if model is None:
             raise Http404("No such kind of record.")
-        entries = object_trail(model=model, pk=pk)
+        entries = entry_rows_queryset(object_trail(model=model, pk=pk))
         page = window_page(entries, request.GET.get("page"), per_page=self.per_page)
         if not page.object_list and page.number == 1:
             raise Http404("No history is recorded for this record.")

@@ -14,6 +14,16 @@ INSPECTOR = "Inspector"
 ADMINISTRATOR = "Administrator"
 
 
+@pytest.fixture(autouse=True)
+def rendered_rows_forgotten():
+    """Each test starts with no audit rows kept rendered by the process (bvgov.rows)."""
+    from bvgov import rows
+
+    rows._ENTRY_HTML.clear()
+    yield
+    rows._ENTRY_HTML.clear()
+
+
 @pytest.fixture
 def member_user(db):
     return UserFactory(username="member", first_name="Toby", last_name="Harris", groups=[MEMBER])

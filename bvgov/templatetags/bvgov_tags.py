@@ -233,8 +233,16 @@ PROGRESS_ROWS_KEPT = 20000
 
 @register.simple_tag
 def progress_rows(rows, show_stage) -> str:
-    """Every row of the progress table, in one tag: a template loop over two thousand rows costs more than the rows."""
-    return mark_safe("\n".join(progress_row(row, show_stage) for row in rows))
+    """Every row of the progress table, in one tag: a template loop over two thousand rows costs more than the rows.
+    The live dashboard's rows (bvgov.selectors.KeptRows) keep the table they render to, as each row keeps its own."""
+    kept = getattr(rows, "__dict__", None)
+    key = "_html_with_stage" if show_stage else "_html"
+    if kept is not None and key in kept:
+        return mark_safe(kept[key])
+    html = "\n".join(progress_row(row, show_stage) for row in rows)
+    if kept is not None:
+        kept[key] = html
+    return mark_safe(html)
 
 
 @register.simple_tag

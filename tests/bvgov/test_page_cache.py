@@ -57,9 +57,14 @@ def test_a_second_read_is_served_from_the_cache_and_a_write_shows_at_once(
         again = member_client.get("/")
     assert _main(again) == _main(first)
 
+    assert 'data-label="Overdue actions" data-sort-value="1"' in _main(first)
+
     action_update_status(action=action, actor=manager_user, status=ActionStatus.COMPLETE, reason="Done")
     after = member_client.get("/")
     assert _overdue_figure(after) == "0"
+    # The review's row in the progress table (kept rendered with the rows) moves with the figure.
+    assert 'data-label="Overdue actions" data-sort-value="0"' in _main(after)
+    assert 'data-label="Overdue actions" data-sort-value="1"' not in _main(after)
 
 
 def test_a_past_day_keeps_its_page_across_later_action_updates_but_not_a_back_dated_write(

@@ -85,3 +85,20 @@ def test_the_audit_trail_and_history_show_each_change_escaped(inspector_client, 
     assert f'href="{reverse("object_history", args=["recommendations", "source", source.pk])}"' in trail
     when = timezone.localtime(source.history.first().history_date)
     assert f'<time datetime="{when.isoformat()}">' in history
+
+
+def test_rows_kept_rendered_show_who_made_the_change_by_their_name_now(inspector_client, manager_user):
+    source = SourceFactory(title="Report of 2003")
+    save_with_history(source, actor=manager_user, reason="Recorded the report")
+    history_url = reverse("object_history", args=["recommendations", "source", source.pk])
+    assert "Catherine Crawford" in text_of(inspector_client.get(reverse("audit_trail")))
+    assert "Catherine Crawford" in text_of(inspector_client.get(history_url))
+
+    manager_user.last_name = "Crawford-Smith"
+    manager_user.save()
+
+    trail = text_of(inspector_client.get(reverse("audit_trail")))
+    assert 'data-label="Who">Catherine Crawford-Smith</td>' in trail
+    assert 'data-label="Who">Catherine Crawford</td>' not in trail
+    history = text_of(inspector_client.get(history_url))
+    assert "by Catherine Crawford-Smith<" in history and "by Catherine Crawford<" not in history

@@ -1,0 +1,50 @@
+"""The authentication backend (bvgov.backends): a user's permissions, their own and their groups', read in one
+query, with the answers Django's ModelBackend gives."""
+
+import pytest
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+
+from bvgov.backends import RegisterModelBackend
+from bvgov.models import User
+from tests.bvgov.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fresh(user) -> User:
+    return User.objects.get(pk=user.pk)
+
+
+def test_a_users_own_and_group_permissions_are_read_in_one_query(django_assert_num_queries):
+    group = Group.objects.create(name="Registrars")
+    group.permissions.add(Permission.objects.get(codename="change_recommendation"))
+    user = UserFactory(groups=["Registrars"])
+    user.user_permissions.add(Permission.objects.get(codename="add_action"))
+    other = UserFactory()
+    other.user_permissions.add(Permission.objects.get(codename="delete_action"))
+
+    user = _fresh(user)
+    with django_assert_num_queries(1):
+        assert user.has_perm("recommendations.change_recommendation")
+        assert user.has_perm("recommendations.add_action")
+        assert not user.has_perm("recommendations.delete_action")
+    assert (
+        RegisterModelBackend().get_all_permissions(user)
+        == ModelBackend().get_all_permissions(_fresh(user))
+        == {
+            "recommendations.change_recommendation",
+            "recommendations.add_action",
+        }
+    )
+
+
+def test_an_inactive_user_has_no_permission_and_a_superuser_has_every_one():
+    inactive = UserFactory(is_active=False)
+    inactive.user_permissions.add(Permission.objects.get(codename="add_action"))
+    assert RegisterModelBackend().get_all_permissions(_fresh(inactive)) == set()
+
+    superuser = UserFactory(is_superuser=True)
+    everything = RegisterModelBackend().get_all_permissions(_fresh(superuser))
+    assert everything == ModelBackend().get_all_permissions(_fresh(superuser))
+    assert len(everything) == Permission.objects.count()
