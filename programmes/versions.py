@@ -11,6 +11,7 @@ from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 
 from .models import AuditEntry
+from .prepared import Prepared
 
 # More writes than this since a value was checked, and it is worked out afresh rather than checked entry by entry.
 CARRY_FORWARD_LIMIT = 500
@@ -22,7 +23,11 @@ def page_cache():
 
 def chain_head() -> int:
     """The sequence number of the newest audit entry: the version of the register as a whole."""
-    return AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    rows = _CHAIN_HEAD.rows()
+    return rows[0][0] if rows else 0
+
+
+_CHAIN_HEAD = Prepared(lambda: AuditEntry.objects.order_by("-sequence").values_list("sequence")[:1])
 
 
 def kept_across(key: str, head: int, entries, holds, compute):

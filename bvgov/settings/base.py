@@ -103,6 +103,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # A session lasts at most 8 hours from sign-in (the expiry is fixed when the person signs in, so activity never
 # extends it), and ends sooner after 30 minutes without a request (bvgov.middleware.IdleTimeoutMiddleware).
+SESSION_ENGINE = "bvgov.sessions"  # Django's database sessions, read by a prepared query
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_IDLE_TIMEOUT = 30 * 60

@@ -1,0 +1,93 @@
+"""Queries asked on (nearly) every request, with their SQL compiled once per process.
+
+Turning a queryset into SQL costs more than running these small indexed queries: reading the signed-in user with
+their person, their permissions and the audit chain's head took about 1.5 ms more through the ORM than the same SQL
+run directly. A `Prepared` query is written as an ordinary queryset (so the SQL stays the ORM's, for each database),
+compiled on first use with marker values, and afterwards run with the request's values in the markers' places.
+"""
+
+from django.db import connections
+
+_MARKER_NUMBER = -987_654_321
+
+
+def marker(index: int, kind: type = int):
+    """The value standing for the `index`th argument while the queryset is compiled: numbers and text only, which
+    reach the database as they are (a date or time would be adapted first, differently on each database)."""
+    if kind is int:
+        return _MARKER_NUMBER - index
+    if kind is str:
+        return f"prepared-marker-{index}-{_MARKER_NUMBER}"
+    raise TypeError(f"No marker for {kind}: a prepared query takes numbers and text")
+
+
+class Prepared:
+    """`build(*markers)` gives the queryset (a values_list); `rows(*values)` runs its SQL with `values`.
+
+    Each argument must reach the SQL as it is given, as an exact match or a comparison: a lookup that makes
+    something else of it (startswith's "value%") is refused when the query is compiled."""
+
+    def __init__(self, build, *kinds: type):
+        self._build = build
+        self._kinds = kinds
+        self._compiled: dict[str, tuple[str, list]] = {}
+
+    def _compile(self, alias: str) -> tuple[str, list]:
+        markers = [marker(index, kind) for index, kind in enumerate(self._kinds)]
+        queryset = self._build(*markers).using(alias)
+        sql, params = queryset.query.sql_with_params()
+        slots = []
+        for param in params:
+            # Each parameter is either an argument's marker (its index) or a constant of the query.
+            slots.append(("arg", markers.index(param)) if param in markers else ("const", param))
+        missing = set(range(len(markers))) - {value for kind, value in slots if kind == "arg"}
+        if missing:
+            raise ValueError(f"Arguments {sorted(missing)} do not reach the query's parameters")
+        return sql, slots
+
+    def rows(self, *values, using: str = "default") -> list[tuple]:
+        compiled = self._compiled.get(using)
+        if compiled is None:
+            compiled = self._compiled[using] = self._compile(using)
+        sql, slots = compiled
+        params = [values[value] if kind == "arg" else value for kind, value in slots]
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        converters = self._converters(using)
+        if not converters:
+            return rows
+        return [tuple(convert(value) for convert, value in zip(converters, row, strict=True)) for row in rows]
+
+    def _converters(self, using: str):
+        """The database's converters for each column (SQLite hands datetimes back as text), or None."""
+        key = f"{using}:converters"
+        if key not in self._compiled:
+            connection = connections[using]
+            queryset = self._build(*[marker(index, kind) for index, kind in enumerate(self._kinds)]).using(using)
+            compiler = queryset.query.get_compiler(using)
+            compiler.setup_query()
+            columns = [col for col, _, _ in compiler.select]
+            found = compiler.get_converters(columns)
+            if not found:
+                self._compiled[key] = None
+            else:
+                per_column = []
+                for position, column in enumerate(columns):
+                    funcs = found.get(position, ((), None))[0]
+                    per_column.append(_chain(funcs, column, connection))
+                self._compiled[key] = per_column
+        return self._compiled[key]
+
+
+def _chain(funcs, expression, connection):
+    if not funcs:
+        return lambda value: value
+
+    def convert(value):
+        for func in funcs:
+            value = func(value, expression, connection)
+        return value
+
+    return convert
