@@ -23,7 +23,7 @@ import datetime
 from django.utils import timezone
 
 from programmes.models import AuditEntry
-from programmes.versions import chain_head, kept_across
+from programmes.versions import Entries, chain_head, kept_across
 
 # Records the committee dashboard does not show (no progress notes, challenges or accounts): writes to them change
 # nothing on it, live or as at a past day.
@@ -59,6 +59,16 @@ MOVING_FIELDS = frozenset({"recommendation", "action", "update"})
 AS_AT_INDEPENDENT = DASHBOARD_UNSEEN | {ACTION}
 
 
+_DATED_ENTRIES = Entries(
+    lambda: AuditEntry.objects.values_list("history_date", "content_type__app_label", "content_type__model")
+)
+_BOARD_ENTRIES = Entries(
+    lambda: AuditEntry.objects.values_list(
+        "content_type__app_label", "content_type__model", "review_id", "history_type", "changes"
+    )
+)
+
+
 def register_version(*, as_at: datetime.date | None = None, head: int | None = None) -> str:
     """The version of what a dashboard shows now (as_at None) or as at the end of a past day; `head` is the
     chain's head if the caller has read it already."""
@@ -72,7 +82,7 @@ def register_version(*, as_at: datetime.date | None = None, head: int | None = N
     return kept_across(
         f"as-at-version:{as_at.isoformat()}:{today}",
         head,
-        AuditEntry.objects.values_list("history_date", "content_type__app_label", "content_type__model"),
+        _DATED_ENTRIES,
         lambda entry: entry[0] > end and tuple(entry[1:]) in AS_AT_INDEPENDENT,
         lambda: f"{today}:{as_at.isoformat()}:{head}",
     )
@@ -85,13 +95,10 @@ def board_version(body, review_ids: set) -> str:
     joining or leaving the board, a record moving between reviews."""
     today = timezone.localdate()
     head = chain_head()
-    entries = AuditEntry.objects.values_list(
-        "content_type__app_label", "content_type__model", "review_id", "history_type", "changes"
-    )
     return kept_across(
         f"board-version:{body.pk}:{today}",
         head,
-        entries,
+        _BOARD_ENTRIES,
         lambda entry: _leaves_board(entry, review_ids),
         lambda: f"{today}:{head}",
     )

@@ -7,16 +7,38 @@ thousands of variable lookups and most of the page's time. The Django admin buil
 """
 
 import datetime
+from html import escape
 from itertools import islice
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from bvgov.templatetags.bvgov_tags import status_tag
+from bvgov.templatetags.bvgov_tags import status_tag_class
 from bvgov.templatetags.register_tags import HISTORY_TAG_CLASSES
+
+
+def conditional_escape(value) -> SafeString:
+    """django.utils.html.conditional_escape, giving the same text: safe text as it is, anything else escaped. Without
+    Django's lazy-string wrapper around its escape, a list's thousand values cost a third as much."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return SafeString(value.__html__())
+    return SafeString(escape(str(value)))
+
+
+def format_html(template: str, *args) -> SafeString:
+    """django.utils.html.format_html (positional arguments), escaping them with the conditional_escape above."""
+    return SafeString(template.format(*map(conditional_escape, args)))
+
+
+def status_tag(value, label="") -> SafeString:
+    """bvgov_tags.status_tag, with the format_html above."""
+    return format_html('<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value)
+
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHS_LONG = [

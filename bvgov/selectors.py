@@ -17,7 +17,7 @@ from programmes.archiving import Archivable, active_q, live_count
 from programmes.choices import BodyKind
 from programmes.listing import Column
 from programmes.models import AuditEntry, Body, Decision, Meeting, StrategicOutcome
-from programmes.versions import CARRY_FORWARD_LIMIT, page_cache
+from programmes.versions import CARRY_FORWARD_LIMIT, Entries, page_cache
 from recommendations.choices import DecisionStatus, ImplementationStatus
 from recommendations.models import Action, Recommendation
 from recommendations.querysets import (
@@ -319,6 +319,13 @@ def _live_generation(cache) -> str:
     return token
 
 
+_DASHBOARD_ENTRIES = Entries(
+    lambda: AuditEntry.objects.values_list(
+        "content_type__app_label", "content_type__model", "review_id", "object_id", "history_type", "changes"
+    )
+)
+
+
 def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     """The kept live dashboard brought up to `head`, if every entry written since is an action's or one the page
     does not show; else None (read it afresh).
@@ -326,11 +333,7 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     An action's change moves only its review's open, overdue and red counts (every entry names its review), the
     totals and the long-overdue list: those are read again for the reviews concerned, the rest is kept.
     """
-    since = list(
-        AuditEntry.objects.filter(sequence__gt=state["head"], sequence__lte=head).values_list(
-            "content_type__app_label", "content_type__model", "review_id", "object_id", "history_type", "changes"
-        )[: CARRY_FORWARD_LIMIT + 1]
-    )
+    since = _DASHBOARD_ENTRIES.since(state["head"], head)
     if len(since) > CARRY_FORWARD_LIMIT:
         return None
     kinds = {(app_label, model) for app_label, model, *_ in since}

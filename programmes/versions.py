@@ -35,7 +35,7 @@ def kept_across(key: str, head: int, entries, holds, compute):
     leave it standing.
 
     While the head stays, the value is returned as it is. When it has moved, the audit entries written since
-    (`entries`, a queryset of values_list rows, limited here to an indexed range of sequence) are read: if
+    (`entries`, an Entries, read over an indexed range of sequence) are read: if
     `holds(row)` for every one, the value stands and is checked at the new head; otherwise (or after more than
     CARRY_FORWARD_LIMIT writes) `compute()` gives it afresh. Read the head before computing: a row committed in
     between is then in the value and its entry after the head, so it is only computed again.
@@ -46,7 +46,7 @@ def kept_across(key: str, head: int, entries, holds, compute):
         checked, value = stored
         if checked == head:
             return value
-        since = list(entries.filter(sequence__gt=checked, sequence__lte=head)[: CARRY_FORWARD_LIMIT + 1])
+        since = entries.since(checked, head)
         if len(since) <= CARRY_FORWARD_LIMIT and all(holds(row) for row in since):
             cache.set(key, (head, value), None)
             return value
@@ -55,10 +55,33 @@ def kept_across(key: str, head: int, entries, holds, compute):
     return value
 
 
-def _model_entries(model):
-    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model)).values_list(
-        "history_type", "changes"
-    )
+class Entries:
+    """The audit entries that can change a kept value, as `build()` reads them (a values_list queryset), for
+    `kept_across`: the query of those written between two heads is prepared once per process (programmes.prepared);
+    a page may check two or three kept values, and compiling each query took longer than running it."""
+
+    def __init__(self, build):
+        self._since = Prepared(
+            lambda checked, head: build().filter(sequence__gt=checked, sequence__lte=head)[: CARRY_FORWARD_LIMIT + 1],
+            int,
+            int,
+        )
+
+    def since(self, checked: int, head: int) -> list[tuple]:
+        return self._since.rows(checked, head)
+
+
+_MODEL_ENTRIES: dict[str, Entries] = {}
+
+
+def _model_entries(model) -> Entries:
+    label = model._meta.label_lower
+    if label not in _MODEL_ENTRIES:
+        content_type = ContentType.objects.get_for_model(model)
+        _MODEL_ENTRIES[label] = Entries(
+            lambda: AuditEntry.objects.filter(content_type=content_type).values_list("history_type", "changes")
+        )
+    return _MODEL_ENTRIES[label]
 
 
 def _touches(history_type: str, changes: list, fields: frozenset) -> bool:

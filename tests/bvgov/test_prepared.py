@@ -31,6 +31,21 @@ def test_a_prepared_query_gives_the_querysets_rows_with_the_values_it_is_run_wit
     assert named.rows(people[2].pk, "Sarah Jenkins") == []
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_query_runs_again_on_a_new_connection():
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    # (Reading rows the migrations made: a test outside a transaction leaves nothing behind to flush.)
+    kinds = Prepared(lambda model: ContentType.objects.filter(model=model).values_list("app_label"), str)
+    assert kinds.rows("action") == [("recommendations",)]
+    assert kinds.rows("review") == [("reviews",)]  # on PostgreSQL, the statement prepared before
+    # A new server connection has no prepared statement: it is prepared again there.
+    connection.close()
+    assert kinds.rows("no such kind") == []
+    assert kinds.rows("action") == [("recommendations",)]
+
+
 def test_a_prepared_query_converts_values_as_the_orm_does():
     user = UserFactory(is_active=False)
     users = Prepared(lambda pk: get_user_model().objects.filter(pk=pk).values_list("is_active", "date_joined"), int)

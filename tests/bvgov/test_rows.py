@@ -102,3 +102,30 @@ def test_rows_kept_rendered_show_who_made_the_change_by_their_name_now(inspector
     assert 'data-label="Who">Catherine Crawford</td>' not in trail
     history = text_of(inspector_client.get(history_url))
     assert "by Catherine Crawford-Smith<" in history and "by Catherine Crawford<" not in history
+
+
+def test_the_rows_escape_exactly_as_djangos_format_html_does():
+    from django.utils import html as django_html
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from bvgov import rows
+
+    values = [
+        HOSTILE,
+        'O\'Brien & "Sons"',
+        mark_safe("<b>already safe</b>"),
+        gettext_lazy("Actions"),
+        12,
+        None,
+        datetime.date(2003, 3, 31),
+        "",
+    ]
+    template = "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+    assert rows.format_html(template, *values) == django_html.format_html(template, *values)
+    for value in values:
+        assert rows.conditional_escape(value) == django_html.conditional_escape(value)
+    from bvgov.templatetags.bvgov_tags import status_tag
+
+    for value, label in (("blocked", "Blocked <now>"), ("implemented", ""), ("red", gettext_lazy("Red"))):
+        assert rows.status_tag(value, label) == status_tag(value, label)
