@@ -431,6 +431,22 @@ class TestActionDetail:
         assert "Train call handlers." in html
         assert "C3i <span" in html and "(outside the register)" in html
 
+    def test_each_progress_update_shows_its_own_evidence(self, member_client, action):
+        plain = ProgressUpdateFactory(action=action, reported_on=days(-9), note="Scoping started.")
+        with_files = ProgressUpdateFactory(action=action, reported_on=days(-2), note="Draft circulated.")
+        first = EvidenceFactory(update=with_files, description="Draft strategy v2")
+        second = EvidenceFactory(update=with_files, description="Consultation responses")
+
+        response = member_client.get(self.url(action))
+
+        assert response.context["updates"] == [with_files, plain]
+        assert list(response.context["updates"][0].evidence.all()) == [first, second]
+        assert list(response.context["updates"][1].evidence.all()) == []
+        html = response.content.decode()
+        for evidence in (first, second):
+            assert reverse("recommendations:evidence_download", args=[evidence.pk]) in html
+        assert html.count("moj-timeline__document-item") == 2
+
     def test_it_shows_the_override_with_its_reason_beside_the_derived_rag(self, member_client, action):
         action.due_date = days(100)
         action.rag_override = Rag.RED
@@ -955,7 +971,10 @@ class TestMyActionsStillWork:
 RECOMMENDATION_LIST_QUERIES = 9
 ACTION_LIST_QUERIES = 6
 RECOMMENDATION_DETAIL_QUERIES = 11
-ACTION_DETAIL_QUERIES = 9  # the signed-in user's person comes with the user (bvgov.backends)
+# Session, user, the action (with whether it has dependencies either way), the dependencies it has (one way here;
+# each way is read only if there are some), the permissions, the updates, their evidence (read only if some has
+# any), the challenges. The signed-in user's person comes with the user (bvgov.backends).
+ACTION_DETAIL_QUERIES = 8
 MY_ACTIONS_QUERIES = 7  # with the counts of the actions (pages of 25) and of the recommendations
 
 
@@ -1035,6 +1054,15 @@ class TestQueryCounts:
             lambda: make(48),
             django_assert_num_queries,
         )
+
+    def test_an_action_with_no_dependency_or_evidence_reads_neither(
+        self, owner_client, owner_user, django_assert_num_queries
+    ):
+        action = ActionFactory(owner=owner_user.person)
+        ProgressUpdateFactory(action=action, author=owner_user.person)
+        owner_client.get(reverse("recommendations:action_detail", args=[action.pk]))
+        with django_assert_num_queries(ACTION_DETAIL_QUERIES - 2):
+            owner_client.get(reverse("recommendations:action_detail", args=[action.pk]))
 
     def test_my_actions(self, owner_client, owner_user, django_assert_num_queries):
         def make(n):
