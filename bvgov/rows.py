@@ -101,7 +101,7 @@ def _kept_entry_rows(kind: str, entries, build) -> list[str]:
     zone = timezone.get_current_timezone_name()
     keys = [_entry_key(kind, entry, zone) for entry in entries]
     missing = [entry for entry, key in zip(entries, keys, strict=True) if key not in _ENTRY_HTML]
-    deferred = [entry for entry in missing if "changes" in entry.get_deferred_fields()]
+    deferred = [entry for entry in missing if _read_without_changes(entry)]
     if deferred:
         from programmes.models import AuditEntry
 
@@ -114,6 +114,12 @@ def _kept_entry_rows(kind: str, entries, build) -> list[str]:
     for entry in missing:
         _ENTRY_HTML[_entry_key(kind, entry, zone)] = build(entry)
     return [_ENTRY_HTML[key] for key in keys]
+
+
+def _read_without_changes(entry) -> bool:
+    """An audit entry model instance that deferred its changes, or a bvgov.selectors.EntryRow (which has None)."""
+    deferred_fields = getattr(entry, "get_deferred_fields", None)
+    return "changes" in deferred_fields() if deferred_fields else entry.changes is None
 
 
 def _entry_key(kind: str, entry, zone: str) -> tuple:

@@ -479,6 +479,67 @@ ENTRY_ROW_FIELDS = (
 )
 
 
+class EntryRow:
+    """An audit entry as a list row reads it (bvgov.rows), built from plain values: a page of a hundred entries with
+    their users costs a third as much without two model instances per row. Its `changes` are read for the rows not
+    rendered before (bvgov.rows), its user is only a name and its kind of record comes from ContentType's cache."""
+
+    __slots__ = ("pk", "entry_hash", "history_date", "history_type", "content_type_id", "object_id", "object_repr")
+    __slots__ += ("reason", "review_id", "user_id", "user", "changes")
+    VALUES = (
+        "id",
+        "entry_hash",
+        "history_date",
+        "history_type",
+        "content_type_id",
+        "object_id",
+        "object_repr",
+        "reason",
+        "review_id",
+        "user_id",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+    )
+
+    def __init__(self, values: tuple):
+        (self.pk, self.entry_hash, self.history_date, self.history_type, self.content_type_id, self.object_id) = values[
+            :6
+        ]
+        self.object_repr, self.reason, self.review_id, self.user_id = values[6:10]
+        self.user = EntryUser(*values[10:]) if self.user_id is not None else None
+        self.changes = None
+
+    @property
+    def content_type(self):
+        return ContentType.objects.get_for_id(self.content_type_id)
+
+    def get_history_type_display(self) -> str:
+        return AuditEntry.HISTORY_TYPES.get(self.history_type, self.history_type)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryUser:
+    """Who made an entry, as its row names them (bvgov.rows.user_name)."""
+
+    first_name: str
+    last_name: str
+    username: str
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class EntryRows:
+    """A queryset of audit entries read as EntryRow (for window_page's slicing): the entries' plain values."""
+
+    def __init__(self, entries):
+        self.entries = entries
+
+    def __getitem__(self, index: slice) -> list[EntryRow]:
+        return [EntryRow(values) for values in self.entries.values_list(*EntryRow.VALUES)[index]]
+
+
 def entry_rows_queryset(entries, *, with_changes: bool = False):
     """`entries` (audit entries with their user) reading only what a list row shows; `with_changes` for a short
     list whose rows are mostly rendered afresh, where reading the changes with the rows saves a query."""

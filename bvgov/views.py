@@ -20,6 +20,7 @@ from .registry import tracked_model
 from .selectors import (
     AUDIT_EXPORT_COLUMNS,
     ONGOING_UPDATE_DAYS,
+    EntryRows,
     accountability_gaps,
     aims_not_smart,
     audit_export_rows,
@@ -28,7 +29,6 @@ from .selectors import (
     board_reviews,
     committee_dashboard,
     decision_chains,
-    entry_rows_queryset,
     object_trail,
     outcomes_coverage,
     unsupported_outcomes,
@@ -92,7 +92,7 @@ class AuditTrailView(LoginRequiredMixin, TemplateView):
                 columns=AUDIT_EXPORT_COLUMNS,
                 rows=audit_export_rows(entries),
             )
-        page = window_page(entry_rows_queryset(entries), request.GET.get("page"), per_page=self.per_page)
+        page = window_page(EntryRows(entries), request.GET.get("page"), per_page=self.per_page)
         return self.render_to_response(
             self.get_context_data(
                 filter=filterset, page=page, fields_version=filter_form_version(filterset.form, request.GET)
@@ -110,7 +110,7 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
         model = tracked_model(app_label, model_name)
         if model is None:
             raise Http404("No such kind of record.")
-        entries = entry_rows_queryset(object_trail(model=model, pk=pk))
+        entries = EntryRows(object_trail(model=model, pk=pk))
         page = window_page(entries, request.GET.get("page"), per_page=self.per_page)
         if not page.object_list and page.number == 1:
             raise Http404("No history is recorded for this record.")

@@ -32,7 +32,7 @@ def table_versions(labels: tuple[str, ...]) -> tuple:
     whole = [label for label in labels if ":" not in label]
     versions = {}
     if whole:
-        tables = [apps.get_model(label).history.model._meta.db_table for label in whole]
+        tables = [_history_table(label) for label in whole]
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             cursor.execute("SELECT " + ", ".join(f"(SELECT MAX(history_id) FROM {quote(table)})" for table in tables))
@@ -42,6 +42,16 @@ def table_versions(labels: tuple[str, ...]) -> tuple:
             name, fields = label.split(":", 1)
             versions[label] = f"f{fields_version(apps.get_model(name), frozenset(fields.split(',')))}"
     return tuple(versions[label] for label in labels)
+
+
+_HISTORY_TABLES: dict[str, str] = {}
+
+
+def _history_table(label: str) -> str:
+    """The table of a model's history rows (reaching it through the model's `history` builds a manager each time)."""
+    if label not in _HISTORY_TABLES:
+        _HISTORY_TABLES[label] = apps.get_model(label).history.model._meta.db_table
+    return _HISTORY_TABLES[label]
 
 
 class QuickSelect(forms.Select):
