@@ -9,12 +9,13 @@ On PostgreSQL the statement is also prepared on the server, once per connection 
 queries, as the settings Django sends on connecting are), and run with EXECUTE: planning these short queries took
 the database longer than running them. (Behind a pooler that hands one client several server connections in turn,
 such as PgBouncer in transaction mode, named statements do not last: run bvgov on direct or session-pooled
-connections.)
+connections, and set PREPARED_STATEMENTS=False.)
 """
 
 import itertools
 import re
 
+from django.conf import settings
 from django.db import connections
 
 # Inside every integer field's range (Django answers a lookup outside it with no query at all), and no constant a
@@ -65,7 +66,7 @@ class Prepared:
         params = [values[value] if kind == "arg" else value for kind, value in slots]
         connection = connections[using]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and settings.PREPARED_STATEMENTS:
                 self._prepare_on(connection, sql)
                 cursor.execute(
                     f"EXECUTE {self._name}" + (f"({', '.join(['%s'] * len(params))})" if params else ""), params
@@ -129,3 +130,68 @@ def _chain(funcs, expression, connection):
         return value
 
     return convert
+
+
+# Any other SELECT asked again on a connection outside a transaction (the reads of a page, in autocommit) is prepared
+# too, as psycopg 3 does by itself with its prepare_threshold: the page's queries are the same text each time, with
+# other values, and planning a query of five joined tables took the database longer than running it. Inside a
+# transaction (a write) nothing is prepared: a statement the server refuses to prepare (one whose parameter types it
+# cannot tell) would end the transaction; outside one it is only noted and run as it is.
+AUTO_PREPARE_AFTER = 2
+AUTO_PREPARED_LIMIT = 300
+
+
+class _Seen:
+    """What one server connection has been asked and has prepared."""
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.counts: dict[str, int] = {}
+        self.names: dict[str, str] = {}
+        self.refused: set[str] = set()
+
+
+def auto_prepare(execute, sql, params, many, context):
+    """An execute wrapper (installed on each PostgreSQL connection by programmes.apps) that runs a SELECT asked
+    AUTO_PREPARE_AFTER times on the connection as a prepared statement."""
+    connection = context["connection"]
+    if many or not sql.startswith("SELECT") or connection.in_atomic_block or not connection.autocommit:
+        return execute(sql, params, many, context)
+    if getattr(context["cursor"].cursor, "name", None):  # a server-side cursor (iterator()): DECLARE takes no EXECUTE
+        return execute(sql, params, many, context)
+    raw = connection.connection
+    seen = getattr(connection, "_bvgov_seen", None)
+    if seen is None or seen.raw is not raw:
+        seen = connection._bvgov_seen = _Seen(raw)
+    name = seen.names.get(sql)
+    if name is None:
+        if sql in seen.refused:
+            return execute(sql, params, many, context)
+        count = seen.counts[sql] = seen.counts.get(sql, 0) + 1
+        if count < AUTO_PREPARE_AFTER:
+            if len(seen.counts) > 20 * AUTO_PREPARED_LIMIT:
+                seen.counts.clear()
+            return execute(sql, params, many, context)
+        name = _auto_prepared(seen, sql)
+        if name is None:
+            return execute(sql, params, many, context)
+    arguments = f"({', '.join(['%s'] * len(params))})" if params else ""
+    return execute(f"EXECUTE {name}{arguments}", params or None, many, context)
+
+
+def _auto_prepared(seen: _Seen, sql: str) -> str | None:
+    from psycopg2 import Error
+
+    if len(seen.names) >= AUTO_PREPARED_LIMIT:
+        oldest = next(iter(seen.names))
+        with seen.raw.cursor() as cursor:
+            cursor.execute(f"DEALLOCATE {seen.names.pop(oldest)}")
+    name = f"bvgov_auto_{next(_NUMBERS)}"
+    try:
+        with seen.raw.cursor() as cursor:
+            cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+    except Error:
+        seen.refused.add(sql)
+        return None
+    seen.names[sql] = name
+    return name

@@ -191,6 +191,10 @@ CACHES = {
     },
 }
 
+# On PostgreSQL the reads asked again on a connection run as prepared statements (programmes.prepared). Turn off
+# behind a connection pooler in transaction mode (PgBouncer's default), where a prepared statement does not last.
+PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
+
 # Benchmark runs only (benchmarks/run.py): query counts and server time on every response. Never in production use.
 BENCHMARK_HEADERS = env_bool("BENCHMARK_HEADERS", False)
 if BENCHMARK_HEADERS:

@@ -100,3 +100,74 @@ def test_the_chain_head_is_the_newest_entrys_sequence(manager_user):
     before = chain_head()
     PersonFactory()
     assert chain_head() == AuditEntry.objects.order_by("-sequence").first().sequence > before
+
+
+postgresql_only = pytest.mark.skipif(
+    __import__("django.db", fromlist=["connection"]).connection.vendor != "postgresql",
+    reason="Prepared statements are PostgreSQL's (CI runs the suite on PostgreSQL as well).",
+)
+
+
+def _prepared_statements() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _kinds(model: str) -> list[str]:
+    from django.contrib.contenttypes.models import ContentType
+
+    return list(ContentType.objects.filter(model=model).values_list("app_label", flat=True))
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_read_asked_again_outside_a_transaction_runs_as_a_prepared_statement():
+    assert _kinds("action") == ["recommendations"]
+    assert not any("django_content_type" in statement for statement in _prepared_statements())
+    assert _kinds("review") == ["reviews"]
+    assert _kinds("no such kind") == []
+    assert any("django_content_type" in s and "$1" in s for s in _prepared_statements())
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_read_through_a_server_side_cursor_is_run_as_it_is():
+    from django.contrib.contenttypes.models import ContentType
+
+    for _ in range(3):  # iterator() reads through a named cursor, which DECLARE opens for the query itself
+        rows = ContentType.objects.filter(app_label="recommendations").order_by("model").iterator(chunk_size=2)
+        assert "action" in [row.model for row in rows]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_read_the_server_cannot_prepare_runs_as_it_is_and_a_write_prepares_nothing():
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        for value in ("first", "second", "third"):
+            cursor.execute("SELECT %s", [value])  # the server cannot tell the parameter's type
+            assert cursor.fetchone() == (value,)
+    with transaction.atomic():
+        for model in ("action", "review", "source"):
+            assert len(_kinds(model)) == 1
+            statements = _prepared_statements()
+    assert not any("django_content_type" in statement for statement in statements)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_opened_inside_an_execute_wrapper_keeps_both_wrappers():
+    from django.db import connection
+
+    from programmes.prepared import auto_prepare
+
+    connection.close()
+    counted = []
+    with connection.execute_wrapper(lambda execute, *args: counted.append(1) or execute(*args)):
+        assert _kinds("action") == ["recommendations"]
+    assert counted == [1]
+    expected = [auto_prepare] if connection.vendor == "postgresql" else []
+    assert connection.execute_wrappers == expected
