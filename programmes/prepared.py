@@ -5,17 +5,16 @@ their person, their permissions and the audit chain's head took about 1.5 ms mor
 run directly. A `Prepared` query is written as an ordinary queryset (so the SQL stays the ORM's, for each database),
 compiled on first use with marker values, and afterwards run with the request's values in the markers' places.
 
-On PostgreSQL the statement is also prepared on the server, once per connection (PREPARE, outside the request's
-queries, as the settings Django sends on connecting are), and run with EXECUTE: planning these short queries took
-the database longer than running them. (Behind a pooler that hands one client several server connections in turn,
-such as PgBouncer in transaction mode, named statements do not last: run bvgov on direct or session-pooled
-connections, and set PREPARED_STATEMENTS=False.)
+On PostgreSQL, a read asked again on a connection outside a transaction (these and every other) is also prepared on
+the server and run with EXECUTE (`auto_prepare`, below): planning the queries took the database longer than running
+them. (Behind a pooler that hands one client several server connections in turn, such as PgBouncer in transaction
+mode, named statements do not last: run bvgov on direct or session-pooled connections, or set
+PREPARED_STATEMENTS=False.)
 """
 
 import itertools
 import re
 
-from django.conf import settings
 from django.db import connections
 
 # Inside every integer field's range (Django answers a lookup outside it with no query at all), and no constant a
@@ -42,73 +41,43 @@ class Prepared:
     def __init__(self, build, *kinds: type):
         self._build = build
         self._kinds = kinds
-        self._compiled: dict[str, tuple[str, list]] = {}
-        self._name = f"bvgov_prepared_{next(_NUMBERS)}"
+        self._compiled: dict[str, tuple[str, list, list]] = {}
 
-    def _compile(self, alias: str) -> tuple[str, list]:
+    def _compile(self, alias: str) -> tuple[str, list, list]:
+        """The SQL, where each parameter comes from (an argument's index or a constant), and the database's
+        converters for each column that has some (SQLite hands datetimes back as text), from one compiling."""
         markers = [marker(index, kind) for index, kind in enumerate(self._kinds)]
-        queryset = self._build(*markers).using(alias)
-        sql, params = queryset.query.sql_with_params()
-        slots = []
-        for param in params:
-            # Each parameter is either an argument's marker (its index) or a constant of the query.
-            slots.append(("arg", markers.index(param)) if param in markers else ("const", param))
+        compiler = self._build(*markers).query.get_compiler(alias)
+        sql, params = compiler.as_sql()
+        # Each parameter is either an argument's marker (its index) or a constant of the query.
+        slots = [("arg", markers.index(param)) if param in markers else ("const", param) for param in params]
         missing = set(range(len(markers))) - {value for kind, value in slots if kind == "arg"}
         if missing:
             raise ValueError(f"Arguments {sorted(missing)} do not reach the query's parameters")
-        return sql, slots
+        converters = list(compiler.get_converters([column for column, _, _ in compiler.select]).items())
+        return sql, slots, converters
 
     def rows(self, *values, using: str = "default") -> list[tuple]:
         compiled = self._compiled.get(using)
         if compiled is None:
             compiled = self._compiled[using] = self._compile(using)
-        sql, slots = compiled
-        params = [values[value] if kind == "arg" else value for kind, value in slots]
+        sql, slots, converters = compiled
         connection = connections[using]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and settings.PREPARED_STATEMENTS:
-                self._prepare_on(connection, sql)
-                cursor.execute(
-                    f"EXECUTE {self._name}" + (f"({', '.join(['%s'] * len(params))})" if params else ""), params
-                )
-            else:
-                cursor.execute(sql, params)
+            cursor.execute(sql, [values[value] if kind == "arg" else value for kind, value in slots])
             rows = cursor.fetchall()
-        converters = self._converters(using)
         if not converters:
             return rows
-        return [tuple(convert(value) for convert, value in zip(converters, row, strict=True)) for row in rows]
+        return [_converted(row, converters, connection) for row in rows]
 
-    def _prepare_on(self, connection, sql: str) -> None:
-        """PREPARE the statement on this server connection unless it has been (a new connection has none)."""
-        raw = connection.connection
-        state = getattr(connection, "_bvgov_prepared", None)
-        if state is None or state[0] is not raw:
-            state = connection._bvgov_prepared = (raw, set())
-        if self._name not in state[1]:
-            with raw.cursor() as cursor:
-                cursor.execute(f"PREPARE {self._name} AS {_numbered(sql)}")
-            state[1].add(self._name)
 
-    def _converters(self, using: str):
-        """The database's converters for each column (SQLite hands datetimes back as text), or None."""
-        key = f"{using}:converters"
-        if key not in self._compiled:
-            connection = connections[using]
-            queryset = self._build(*[marker(index, kind) for index, kind in enumerate(self._kinds)]).using(using)
-            compiler = queryset.query.get_compiler(using)
-            compiler.setup_query()
-            columns = [col for col, _, _ in compiler.select]
-            found = compiler.get_converters(columns)
-            if not found:
-                self._compiled[key] = None
-            else:
-                per_column = []
-                for position, column in enumerate(columns):
-                    funcs = found.get(position, ((), None))[0]
-                    per_column.append(_chain(funcs, column, connection))
-                self._compiled[key] = per_column
-        return self._compiled[key]
+def _converted(row: tuple, converters: list, connection) -> tuple:
+    """A row through the converters, as SQLCompiler.apply_converters does."""
+    row = list(row)
+    for position, (functions, expression) in converters:
+        for function in functions:
+            row[position] = function(row[position], expression, connection)
+    return tuple(row)
 
 
 _NUMBERS = itertools.count(1)
@@ -118,18 +87,6 @@ def _numbered(sql: str) -> str:
     """Django's SQL with "%s" placeholders (and "%%" for a percent sign) as PREPARE's $1, $2..."""
     numbers = itertools.count(1)
     return re.sub(r"%[s%]", lambda match: "%" if match.group() == "%%" else f"${next(numbers)}", sql)
-
-
-def _chain(funcs, expression, connection):
-    if not funcs:
-        return lambda value: value
-
-    def convert(value):
-        for func in funcs:
-            value = func(value, expression, connection)
-        return value
-
-    return convert
 
 
 # Any other SELECT asked again on a connection outside a transaction (the reads of a page, in autocommit) is prepared
