@@ -3,42 +3,20 @@
 A list page renders fifty rows, each with a dozen values, filters and links; through the template engine that is
 thousands of variable lookups and most of the page's time. The Django admin builds its changelist cells in Python
 (`items_for_result`) for the same reason. Each function here writes exactly the markup its template partial wrote
-(the partial's name is in the docstring), escaping every value with format_html/conditional_escape.
+(the partial's name is in the docstring), escaping every value as format_html/conditional_escape do (bvgov.html).
 """
 
 import datetime
-from html import escape
 from itertools import islice
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from bvgov.templatetags.bvgov_tags import status_tag_class
+from bvgov.html import conditional_escape, format_html
+from bvgov.templatetags.bvgov_tags import status_tag
 from bvgov.templatetags.register_tags import HISTORY_TAG_CLASSES
-
-
-def conditional_escape(value) -> SafeString:
-    """django.utils.html.conditional_escape, giving the same text: safe text as it is, anything else escaped. Without
-    Django's lazy-string wrapper around its escape, a list's thousand values cost a third as much."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return SafeString(value.__html__())
-    return SafeString(escape(str(value)))
-
-
-def format_html(template: str, *args) -> SafeString:
-    """django.utils.html.format_html (positional arguments), escaping them with the conditional_escape above."""
-    return SafeString(template.format(*map(conditional_escape, args)))
-
-
-def status_tag(value, label="") -> SafeString:
-    """bvgov_tags.status_tag, with the format_html above."""
-    return format_html('<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value)
-
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHS_LONG = [
@@ -88,20 +66,20 @@ class UrlPattern:
 # Rendered rows of audit entries, kept by each web process. The trail is append-only (nothing updates or deletes an
 # entry; on PostgreSQL a trigger refuses it), so an entry's row can change only with the name of the person who made
 # it or the time zone it is shown in, and both are in the key, with the entry's chain hash beside its number (a
-# number that SQLite hands out again after a rolled-back write names another entry, with another hash). A list page
-# then reads its entries without the changes they record (the largest column; bvgov.selectors.entry_rows_queryset)
-# and renders only those it has not rendered before.
+# number that SQLite hands out again after a rolled-back write names another entry, with another hash). The trail and
+# history pages read their entries without the changes they record (the largest column; bvgov.selectors.EntryRow),
+# which are read here only for the rows not rendered before.
 _ENTRY_HTML: dict = {}
 ENTRY_HTML_LIMIT = 10_000
 
 
 def _kept_entry_rows(kind: str, entries, build) -> list[str]:
     """Each entry's rendered row, from the process's store or built with `build(entry)` (the entries not yet
-    rendered have their `changes` read in one query first, if the queryset left them out)."""
+    rendered have their `changes` read in one query first, if they were read without them)."""
     zone = timezone.get_current_timezone_name()
     keys = [_entry_key(kind, entry, zone) for entry in entries]
     missing = [entry for entry, key in zip(entries, keys, strict=True) if key not in _ENTRY_HTML]
-    deferred = [entry for entry in missing if _read_without_changes(entry)]
+    deferred = [entry for entry in missing if entry.changes is None]
     if deferred:
         from programmes.models import AuditEntry
 
@@ -114,12 +92,6 @@ def _kept_entry_rows(kind: str, entries, build) -> list[str]:
     for entry in missing:
         _ENTRY_HTML[_entry_key(kind, entry, zone)] = build(entry)
     return [_ENTRY_HTML[key] for key in keys]
-
-
-def _read_without_changes(entry) -> bool:
-    """An audit entry model instance that deferred its changes, or a bvgov.selectors.EntryRow (which has None)."""
-    deferred_fields = getattr(entry, "get_deferred_fields", None)
-    return "changes" in deferred_fields() if deferred_fields else entry.changes is None
 
 
 def _entry_key(kind: str, entry, zone: str) -> tuple:

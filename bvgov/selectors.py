@@ -461,24 +461,6 @@ def audit_trail():
     return AuditEntry.objects.select_related("user", "content_type").order_by("-history_date", "-id")
 
 
-# What a list row shows of an entry (bvgov.rows): the entries of a page are read without the changes they record,
-# the largest column, which bvgov.rows reads only for the rows it has not rendered before; and without the hashed
-# content, which only verification reads.
-ENTRY_ROW_FIELDS = (
-    "id",
-    "entry_hash",
-    "history_date",
-    "history_type",
-    "content_type",
-    "object_id",
-    "object_repr",
-    "reason",
-    "user__first_name",
-    "user__last_name",
-    "user__username",
-)
-
-
 class EntryRow:
     """An audit entry as a list row reads it (bvgov.rows), built from plain values: a page of a hundred entries with
     their users costs a third as much without two model instances per row. Its `changes` are read for the rows not
@@ -503,11 +485,20 @@ class EntryRow:
     )
 
     def __init__(self, values: tuple):
-        (self.pk, self.entry_hash, self.history_date, self.history_type, self.content_type_id, self.object_id) = values[
-            :6
-        ]
-        self.object_repr, self.reason, self.review_id, self.user_id = values[6:10]
-        self.user = EntryUser(*values[10:]) if self.user_id is not None else None
+        (
+            self.pk,
+            self.entry_hash,
+            self.history_date,
+            self.history_type,
+            self.content_type_id,
+            self.object_id,
+            self.object_repr,
+            self.reason,
+            self.review_id,
+            self.user_id,
+            *who,
+        ) = values
+        self.user = EntryUser(*who) if self.user_id is not None else None
         self.changes = None
 
     @property
@@ -538,12 +529,6 @@ class EntryRows:
 
     def __getitem__(self, index: slice) -> list[EntryRow]:
         return [EntryRow(values) for values in self.entries.values_list(*EntryRow.VALUES)[index]]
-
-
-def entry_rows_queryset(entries, *, with_changes: bool = False):
-    """`entries` (audit entries with their user) reading only what a list row shows; `with_changes` for a short
-    list whose rows are mostly rendered afresh, where reading the changes with the rows saves a query."""
-    return entries.only(*ENTRY_ROW_FIELDS, *(("changes",) if with_changes else ()))
 
 
 def object_trail(*, model, pk: int):
@@ -678,7 +663,7 @@ def _changes_since(review_ids: list, since: datetime.datetime) -> tuple[list, in
     newest = entries.order_by(Coalesce("history_date", "history_date").desc(), F("id").desc()).values("id")
     count = entries.order_by().values(n=Func(F("pk"), function="COUNT"))
     rows = list(
-        entry_rows_queryset(audit_trail(), with_changes=True)
+        audit_trail()
         .filter(pk__in=Subquery(newest[:LIST_LIMIT]))
         .annotate(rows_in_all=Subquery(count, output_field=IntegerField()))
     )

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from bvgov.html import format_html as quick_format_html
+
 register = template.Library()
 
 # The service navigation, in the order members read it. Plain paths until each section's view exists.
@@ -282,5 +284,6 @@ def _progress_row_html(row, show_stage) -> str:
 
 @register.simple_tag
 def status_tag(value, label=""):
-    """partials/tag.html written in Python, for lists that show a tag on each of their rows."""
-    return format_html('<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value)
+    """partials/tag.html written in Python, for lists that show a tag on each of their rows (escaped by bvgov.html,
+    as format_html escapes)."""
+    return quick_format_html('<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value)

@@ -109,7 +109,7 @@ def test_the_rows_escape_exactly_as_djangos_format_html_does():
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext_lazy
 
-    from bvgov import rows
+    from bvgov import html as quick
 
     values = [
         HOSTILE,
@@ -122,10 +122,12 @@ def test_the_rows_escape_exactly_as_djangos_format_html_does():
         "",
     ]
     template = "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-    assert rows.format_html(template, *values) == django_html.format_html(template, *values)
+    assert quick.format_html(template, *values) == django_html.format_html(template, *values)
     for value in values:
-        assert rows.conditional_escape(value) == django_html.conditional_escape(value)
-    from bvgov.templatetags.bvgov_tags import status_tag
+        assert quick.conditional_escape(value) == django_html.conditional_escape(value)
+    from bvgov.templatetags.bvgov_tags import status_tag, status_tag_class
 
     for value, label in (("blocked", "Blocked <now>"), ("implemented", ""), ("red", gettext_lazy("Red"))):
-        assert rows.status_tag(value, label) == status_tag(value, label)
+        assert status_tag(value, label) == django_html.format_html(
+            '<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value
+        )
