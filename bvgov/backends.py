@@ -2,9 +2,12 @@
 permissions (their own and their groups') in one query rather than two, both as prepared queries (programmes.prepared):
 they are asked on nearly every request."""
 
+import functools
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import Q
 
@@ -12,12 +15,14 @@ from programmes.models import Person
 from programmes.prepared import Prepared
 
 
-def _user_fields() -> list[str]:
-    return [field.attname for field in get_user_model()._meta.concrete_fields]
+@functools.cache
+def _user_fields() -> tuple[str, ...]:
+    return tuple(field.attname for field in get_user_model()._meta.concrete_fields)
 
 
-def _person_fields() -> list[str]:
-    return [field.attname for field in Person._meta.concrete_fields]
+@functools.cache
+def _person_fields() -> tuple[str, ...]:
+    return tuple(field.attname for field in Person._meta.concrete_fields)
 
 
 def _user_with_person(pk):
@@ -50,7 +55,7 @@ class RegisterModelBackend(ModelBackend):
         user_model = get_user_model()
         try:
             pk = user_model._meta.pk.to_python(user_id)
-        except Exception:  # a session naming no possible user (to_python raises ValidationError or TypeError)
+        except (ValidationError, TypeError):  # a session naming no possible user
             return None
         using = router.db_for_read(user_model)
         rows = _USER.rows(pk, using=using)

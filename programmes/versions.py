@@ -6,6 +6,8 @@ count, who owns actions) need not be worked out again after every write: `kept_a
 checked at and reads the entries written since to see whether any of them could change it.
 """
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
@@ -71,17 +73,13 @@ class Entries:
         return self._since.rows(checked, head)
 
 
-_MODEL_ENTRIES: dict[str, Entries] = {}
-
-
+@functools.cache
 def _model_entries(model) -> Entries:
-    label = model._meta.label_lower
-    if label not in _MODEL_ENTRIES:
-        content_type = ContentType.objects.get_for_model(model)
-        _MODEL_ENTRIES[label] = Entries(
-            lambda: AuditEntry.objects.filter(content_type=content_type).values_list("history_type", "changes")
+    return Entries(
+        lambda: AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model)).values_list(
+            "history_type", "changes"
         )
-    return _MODEL_ENTRIES[label]
+    )
 
 
 def _touches(history_type: str, changes: list, fields: frozenset) -> bool:

@@ -7,6 +7,7 @@ selected option marked) straight to a string. Given `label_fields` and a `label`
 as the model's __str__ (REVIEW_LABEL, PERSON_LABEL, USER_LABEL below), it reads the choices as values instead.
 """
 
+import functools
 import hashlib
 from html import escape
 
@@ -44,14 +45,10 @@ def table_versions(labels: tuple[str, ...]) -> tuple:
     return tuple(versions[label] for label in labels)
 
 
-_HISTORY_TABLES: dict[str, str] = {}
-
-
+@functools.cache
 def _history_table(label: str) -> str:
     """The table of a model's history rows (reaching it through the model's `history` builds a manager each time)."""
-    if label not in _HISTORY_TABLES:
-        _HISTORY_TABLES[label] = apps.get_model(label).history.model._meta.db_table
-    return _HISTORY_TABLES[label]
+    return apps.get_model(label).history.model._meta.db_table
 
 
 class QuickSelect(forms.Select):
