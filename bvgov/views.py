@@ -1,4 +1,7 @@
+from functools import partial
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import caches
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -33,12 +36,26 @@ from .selectors import (
     outcomes_coverage,
     unsupported_outcomes,
 )
+from .splicing import SplicedTemplateResponse
+from .templatetags.bvgov_tags import progress_rows_bytes
 
 
 class CommitteeDashboardView(LoginRequiredMixin, TemplateView):
     """The whole programme on one screen for members, now or as at a past day."""
 
     template_name = "bvgov/committee_dashboard.html"
+    response_class = SplicedTemplateResponse
+    # The progress tables, a row per review and per report outside any review, are spliced into the page as bytes
+    # (bvgov.splicing): name, and whether the table shows each review's stage.
+    tables = {"reviews": True, "other_sources": False}
+
+    def render_to_response(self, context, **response_kwargs):
+        dashboard, version = context["dashboard"], context["page_version"]
+        fragments = {
+            name: partial(_progress_table, dashboard, version, name, show_stage)
+            for name, show_stage in self.tables.items()
+        }
+        return super().render_to_response(context, fragments=fragments, **response_kwargs)
 
     def get_context_data(self, **kwargs):
         form = AsAtForm(self.request.GET or None)
@@ -53,6 +70,18 @@ class CommitteeDashboardView(LoginRequiredMixin, TemplateView):
             page_version=f"{register_version(as_at=as_at, head=head)}:{self.request.GET.get('as_at', '')}",
             **kwargs,
         )
+
+
+def _progress_table(dashboard, page_version: str, name: str, show_stage: bool) -> bytes:
+    """One of the committee dashboard's progress tables, kept beside the page under the same version, so that a page
+    served from the cache reads no dashboard either."""
+    cache = caches["pages"]
+    key = f"committee-table:{name}:{page_version}"
+    table = cache.get(key)
+    if table is None:
+        table = progress_rows_bytes(getattr(dashboard, name), show_stage)
+        cache.set(key, table, 86400)  # as long as the page it belongs to ({% cache 86400 %})
+    return table
 
 
 class BoardDashboardView(LoginRequiredMixin, TemplateView):

@@ -182,10 +182,11 @@ LOGGING = {
 
 # "pages": rendered dashboards, each under the version of the register it shows (bvgov.page_cache). Each web
 # process keeps its own; the version is read from the database on every request, so no process serves a stale page.
+# Rendered HTML is kept as it is, not pickled (bvgov.cache).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "bvgov.cache.ProcessMemoryCache",
         "LOCATION": "bvgov-pages",
         "OPTIONS": {"MAX_ENTRIES": 300},
     },

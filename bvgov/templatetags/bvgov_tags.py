@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from bvgov import splicing
 from bvgov.html import format_html as quick_format_html
 
 register = template.Library()
@@ -245,6 +246,33 @@ def progress_rows(rows, show_stage) -> str:
     if kept is not None:
         kept[key] = html
     return mark_safe(html)
+
+
+def progress_rows_bytes(rows, show_stage) -> bytes:
+    """progress_rows as UTF-8, for a page that splices the table in (bvgov.splicing): each row is encoded once and
+    kept with its HTML, so a recount that makes a few new rows encodes only those."""
+    kept = getattr(rows, "__dict__", None)
+    key = "_bytes_with_stage" if show_stage else "_bytes"
+    if kept is not None and key in kept:
+        return kept[key]
+    table = b"\n".join(_progress_row_bytes(row, show_stage) for row in rows)
+    if kept is not None:
+        kept[key] = table
+    return table
+
+
+def _progress_row_bytes(row, show_stage) -> bytes:
+    kept = "_bytes_with_stage" if show_stage else "_bytes"
+    data = row.__dict__.get(kept)
+    if data is None:
+        data = row.__dict__[kept] = progress_row(row, show_stage).encode()
+    return data
+
+
+@register.simple_tag
+def splice(name) -> str:
+    """Where the view's fragment `name` goes in the page (bvgov.splicing)."""
+    return mark_safe(splicing.marker(name))
 
 
 @register.simple_tag

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 PAGES_CACHED = override_settings(
     CACHES={
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},
+        "pages": {"BACKEND": "bvgov.cache.ProcessMemoryCache", "LOCATION": "test-pages"},
     }
 )
 
