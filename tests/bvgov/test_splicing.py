@@ -33,7 +33,7 @@ def test_each_marker_is_replaced_by_its_fragment_and_unused_fragments_are_not_bu
 
 def _review_rows(html: str) -> list[str]:
     table = html.split('<tbody class="govuk-table__body">', 1)[1].split("</tbody>", 1)[0]
-    return [row for row in table.split('<tr class="govuk-table__row">')[1:]]
+    return table.split('<tr class="govuk-table__row">')[1:]
 
 
 @pytest.mark.parametrize("cached", [False, True], ids=["rendered afresh", "pages cached"])
