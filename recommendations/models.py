@@ -345,6 +345,9 @@ class ProgressUpdate(models.Model):
                 violation_error_message="A progress update is on an action or on a recommendation, not both.",
             ),
         ]
+        # An action's latest update (its RAG, the lists' "last update" column) and its page's latest twenty are read
+        # from the end of this index, however many updates the action has had (hundreds, reported weekly for years).
+        indexes = [models.Index(fields=["action", "-reported_on", "-id"], name="progress_action_newest_idx")]
 
     def __str__(self):
         return f"Update of {self.reported_on:%d %b %Y} by {self.author.name}"

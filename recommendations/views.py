@@ -16,7 +16,7 @@ from django.views.generic.base import TemplateResponseMixin
 
 from programmes.editing import RegisterCreateView, RegisterUpdateView
 from programmes.history import StaleEditError, latest_version_subquery
-from programmes.listing import EXPORT_FORMATS, Column, RegisterListView
+from programmes.listing import Column, RegisterListView
 from programmes.widgets import filter_form_version
 
 from . import selectors, services
@@ -139,6 +139,23 @@ class RecommendationListView(RegisterListPageMixin, RegisterListView):
     ]
 
     selector = staticmethod(selectors.recommendation_list)
+    # What the page's rows show (bvgov.rows.recommendation_rows); the exports read every column.
+    page_related = ("source", "owner")
+    page_fields = (
+        "number",
+        "text",
+        "theme",
+        "target_ongoing",
+        "timescale",
+        "original_target_date",
+        "revised_target_date",
+        "decision_status",
+        "implementation_status",
+        "source",
+        "source__title",
+        "owner",
+        "owner__name",
+    )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -172,6 +189,7 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
     ]
 
     # What the page's rows show (bvgov.rows.action_rows); the exports read every column.
+    page_related = ("owner", "recommendation__source")
     page_fields = (
         "description",
         "external_dependency",
@@ -188,12 +206,7 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
     )
 
     def selector(self):
-        rows = selectors.action_list(today=timezone.localdate(), ranked=self.get_sort().lstrip("-") == "rag_rank")
-        if self.request.GET.get("format") in EXPORT_FORMATS:
-            return rows
-        # The page shows no review and few of a recommendation's fields: planning the review's join and reading the
-        # long texts cost more than the rows themselves.
-        return rows.select_related(None).select_related("owner", "recommendation__source").only(*self.page_fields)
+        return selectors.action_list(today=timezone.localdate(), ranked=self.get_sort().lstrip("-") == "rag_rank")
 
 
 @dataclass
