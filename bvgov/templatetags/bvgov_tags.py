@@ -312,6 +312,7 @@ def _progress_row_html(row, show_stage) -> str:
 
 @register.simple_tag
 def status_tag(value, label=""):
-    """partials/tag.html written in Python, for lists that show a tag on each of their rows (escaped by bvgov.html,
-    as format_html escapes)."""
+    """A status, stage or RAG value as a GOV.UK tag coloured by its value, labelled `label` (or the value):
+    `{% status_tag action.status action.get_status_display %}`. Written in Python, not an included template, as
+    pages show one on each of many rows (escaped by bvgov.html, as format_html escapes)."""
     return quick_format_html('<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value)

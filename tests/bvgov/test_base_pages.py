@@ -305,8 +305,8 @@ def test_query_replace_keeps_the_other_parameters(rf):
         ("scoping", ""),
     ],
 )
-def test_tag_partial_colours_a_status_by_value(value, expected):
-    html = render_to_string("partials/tag.html", {"value": value, "label": "Label"})
+def test_status_tag_colours_a_status_by_value(value, expected):
+    html = engines["django"].from_string('{% load bvgov_tags %}{% status_tag value "Label" %}').render({"value": value})
 
     assert f'<strong class="govuk-tag {expected}">Label</strong>' in html
 
