@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--per-page", action="store_true")
+    parser.add_argument("--callers", help="print who calls the functions matching this pattern, instead of the top")
     parser.add_argument("--only", help="profile only the requests to this path of the mix (POST for the updates)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
@@ -98,7 +99,11 @@ def main() -> None:
         print(f"  {sum(values) / len(values) * 1000:7.1f} ms  {path}")
     if not args.per_page:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+        stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
+        if args.callers:
+            stats.print_callers(args.callers)
+        else:
+            stats.print_stats(args.top)
         print(out.getvalue())
 
 

@@ -9,6 +9,7 @@ thousands of variable lookups and most of the page's time. The Django admin buil
 import datetime
 from itertools import islice
 
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -354,3 +355,75 @@ def _timeline_item(entry) -> str:
         parts.append("        </tbody>\n      </table>\n")
     parts.append("    </div>\n  </div>")
     return "".join(parts)
+
+
+def progress_update_items(updates, *, show_subject: bool) -> SafeString:
+    """The items of recommendations/partials/progress_updates.html's timeline, newest first: who reported, when,
+    the status and RAG they reported, their note and their evidence files."""
+    evidence_url = UrlPattern("recommendations:evidence_download")
+    items = []
+    for update in updates:
+        if not show_subject:
+            title = "Progress update"
+        elif update.action_id:
+            title = format_html(
+                'On the action <a class="govuk-link" href="{}">{}</a>',
+                update.action.get_absolute_url(),
+                truncate(update.action.description, 80),
+            )
+        else:
+            title = "On the recommendation"
+        reported = ""
+        if update.reported_status or update.reported_rag:
+            status = (
+                status_tag(update.reported_status, update.get_reported_status_display())
+                if update.reported_status
+                else ""
+            )
+            rag = (
+                status_tag(update.reported_rag, f"RAG {update.get_reported_rag_display()}")
+                if update.reported_rag
+                else ""
+            )
+            reported = format_html('<p class="govuk-body-s">Reported {} {}</p>', status, rag)
+        evidence = update.evidence.all()
+        documents = ""
+        if evidence:
+            documents = format_html(
+                '\n      <ul class="moj-timeline__documents">\n{}\n      </ul>',
+                mark_safe(
+                    "\n".join(
+                        format_html(
+                            '        <li class="moj-timeline__document-item"><a class="govuk-link '
+                            'moj-timeline__document-link" href="{}">{}<span class="govuk-visually-hidden"> '
+                            "(evidence file, download)</span></a></li>",
+                            evidence_url(item.pk),
+                            item,
+                        )
+                        for item in evidence
+                    )
+                ),
+            )
+        items.append(
+            format_html(
+                '  <div class="moj-timeline__item">\n'
+                '    <div class="moj-timeline__header">\n'
+                '      <h3 class="moj-timeline__title">{}</h3>\n'
+                '      <p class="moj-timeline__byline">by {}</p>\n'
+                "    </div>\n"
+                '    <p class="moj-timeline__date"><time datetime="{}">{}</time></p>\n'
+                '    <div class="moj-timeline__description">\n'
+                "      {}\n"
+                '      <p class="govuk-body">{}</p>{}\n'
+                "    </div>\n"
+                "  </div>",
+                title,
+                update.author.name,
+                update.reported_on.isoformat(),
+                long_date(update.reported_on),
+                reported,
+                linebreaksbr(update.note, autoescape=True),
+                documents,
+            )
+        )
+    return mark_safe("\n".join(items))

@@ -67,3 +67,11 @@ def timeline_items(entries):
     from bvgov.rows import timeline_items
 
     return timeline_items(entries)
+
+
+@register.simple_tag
+def progress_update_items(updates, show_subject=False):
+    """The items of recommendations/partials/progress_updates.html's timeline (see bvgov.rows)."""
+    from bvgov.rows import progress_update_items
+
+    return progress_update_items(updates, show_subject=bool(show_subject))

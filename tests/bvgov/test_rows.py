@@ -6,11 +6,18 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from programmes.history import save_with_history
 from recommendations.choices import ActionStatus
 from tests.pages import text_of
-from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
+from tests.recommendations.factories import (
+    ActionFactory,
+    EvidenceFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +138,44 @@ def test_the_rows_escape_exactly_as_djangos_format_html_does():
         assert status_tag(value, label) == django_html.format_html(
             '<strong class="govuk-tag {}">{}</strong>', status_tag_class(value), label or value
         )
+
+
+def test_progress_updates_show_who_when_what_was_reported_and_the_evidence_escaped(member_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    action = ActionFactory(description="Single crewing <pilot>")
+    with_file = ProgressUpdateFactory(
+        action=action,
+        author__name="Ann <b>Owner</b>",
+        reported_on=datetime.date(2004, 3, 1),
+        note=f"{HOSTILE}\nSecond line",
+        reported_status=ActionStatus.BLOCKED,
+        reported_rag="red",
+    )
+    evidence = EvidenceFactory(update=with_file, description="Board <minutes>")
+    ProgressUpdateFactory(
+        action=None,
+        recommendation=action.recommendation,
+        reported_on=datetime.date(2004, 2, 1),
+        note="Plain",
+        reported_status="",
+        reported_rag="",
+    )
+
+    action_page = text_of(member_client.get(action.get_absolute_url()))
+    assert ESCAPED + "<br>Second line" in action_page and HOSTILE not in action_page
+    assert "by Ann &lt;b&gt;Owner&lt;/b&gt;" in action_page
+    assert '<time datetime="2004-03-01">1 March 2004</time>' in action_page
+    assert 'Reported <strong class="govuk-tag govuk-tag--red">Blocked</strong> ' in action_page
+    assert '<strong class="govuk-tag govuk-tag--red">RAG Red</strong>' in action_page
+    download = reverse("recommendations:evidence_download", args=[evidence.pk])
+    assert f'href="{download}">{escape(str(evidence))}<span class="govuk-visually-hidden">' in action_page
+    assert '<h3 class="moj-timeline__title">Progress update</h3>' in action_page
+
+    # On the recommendation's page each update says what it is on, the action's with a link to the action.
+    recommendation_page = text_of(member_client.get(action.recommendation.get_absolute_url()))
+    assert (
+        f'On the action <a class="govuk-link" href="{action.get_absolute_url()}">Single crewing &lt;pilot&gt;</a>'
+        in (recommendation_page)
+    )
+    assert '<h3 class="moj-timeline__title">On the recommendation</h3>' in recommendation_page
+    assert "Reported  </p>" not in recommendation_page
