@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import re
+import runpy
 import secrets
 import shutil
 import statistics
@@ -499,6 +500,13 @@ def machine() -> str:
     )
 
 
+def worker_kind() -> str:
+    """The kind of worker gunicorn runs, from the gunicorn.conf.py it reads in the project's root."""
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    kind, threads, keepalive = conf["worker_class"], conf["threads"], conf["keepalive"]
+    return f'"{kind}", {threads} thread each, keep-alive {keepalive} s (gunicorn.conf.py)'
+
+
 def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None:
     lines = [
         "# Benchmark results",
@@ -552,7 +560,8 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
     if tp:
         lines += [
             "",
-            f"## Throughput: gunicorn {args.workers} workers, wrk {args.connections} connections, {args.duration} s",
+            f"## Throughput: gunicorn {args.workers} workers ({worker_kind()}), wrk {args.connections} connections, "
+            f"{args.duration} s",
             "",
             f"Every {tp['post_every']}th request is a status update POST; the rest cycle through: "
             + ", ".join(f"`{path}`" for path in tp["reads"])

@@ -2,6 +2,7 @@ from functools import partial
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -76,7 +77,7 @@ def _progress_table(dashboard, page_version: str, name: str, show_stage: bool) -
     """One of the committee dashboard's progress tables, kept beside the page under the same version, so that a page
     served from the cache reads no dashboard either."""
     cache = caches["pages"]
-    key = f"committee-table:{name}:{page_version}"
+    key = make_template_fragment_key("committee_table", [name, page_version])  # the address's as_at is in the version
     table = cache.get(key)
     if table is None:
         table = progress_rows_bytes(getattr(dashboard, name), show_stage)
