@@ -18,6 +18,14 @@ from django.utils.text import Truncator
 from bvgov.html import conditional_escape, format_html
 from bvgov.templatetags.bvgov_tags import status_tag
 from bvgov.templatetags.register_tags import HISTORY_TAG_CLASSES
+from recommendations.choices import (
+    ACTION_CLOSED_STATUSES,
+    ActionStatus,
+    DecisionStatus,
+    ImplementationStatus,
+    derive_rag,
+    slipped_days,
+)
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTHS_LONG = [
@@ -183,40 +191,40 @@ def _what_changed(entry) -> str:
 
 
 def action_rows(actions, *, today: datetime.date) -> SafeString:
-    """The rows of recommendations/action_list.html."""
+    """The rows of recommendations/action_list.html, from the values recommendations.selectors.ACTION_ROW_FIELDS
+    names (dicts: a page of model instances with three related ones each cost more to build than to render)."""
     action_url = UrlPattern("recommendations:action_detail")
     recommendation_url = UrlPattern("recommendations:recommendation_detail")
+    status_labels = dict(ActionStatus.choices)
     rows = []
     for action in actions:
-        recommendation = action.recommendation
+        status, due_date, external = action["status"], action["due_date"], action["external_dependency"]
         waits = (
-            format_html(
-                '<br><span class="govuk-!-font-size-14 bvgov-empty">Waits on {}</span>', action.external_dependency
-            )
-            if action.external_dependency
+            format_html('<br><span class="govuk-!-font-size-14 bvgov-empty">Waits on {}</span>', external)
+            if external
             else ""
         )
-        label = f"Recommendation {recommendation.number}" if recommendation.number else "Unnumbered recommendation"
+        number = action["recommendation__number"]
+        label = f"Recommendation {number}" if number else "Unnumbered recommendation"
         owner = (
-            conditional_escape(action.owner.name)
-            if action.owner
+            conditional_escape(action["owner__name"])
+            if action["owner__name"] is not None
             else mark_safe('<span class="bvgov-empty">No owner</span>')
         )
-        if action.due_date:
-            due = format_html('<span class="bvgov-nowrap">{}</span>', short_date(action.due_date))
-            if action.is_open and action.due_date < today:
+        if due_date:
+            due = format_html('<span class="bvgov-nowrap">{}</span>', short_date(due_date))
+            if status not in ACTION_CLOSED_STATUSES and due_date < today:
                 due += format_html(
                     '<br><strong class="govuk-tag govuk-tag--red bvgov-tag--nowrap">{} days overdue</strong>',
-                    (today - action.due_date).days,
+                    (today - due_date).days,
                 )
         else:
             due = mark_safe('<span class="bvgov-empty">No due date</span>')
-        rag = action.rag(today)
+        derived = derive_rag(status=status, due_date=due_date, today=today, last_update=action["last_update_on"])
+        rag = action["rag_override"] or derived
         rag_cell = status_tag(rag, rag[:1].upper() + rag[1:])
-        if action.rag_override:
-            rag_cell += format_html(
-                '<br><span class="govuk-!-font-size-14">Overridden; derived {}</span>', action.derived_rag(today)
-            )
+        if action["rag_override"]:
+            rag_cell += format_html('<br><span class="govuk-!-font-size-14">Overridden; derived {}</span>', derived)
         rows.append(
             format_html(
                 '<tr class="govuk-table__row">\n'
@@ -228,15 +236,15 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
                 '<td class="govuk-table__cell">{}</td>\n'
                 '<td class="govuk-table__cell">{}</td>\n'
                 "</tr>",
-                action_url(action.pk),
-                truncate(action.description, 120),
+                action_url(action["id"]),
+                truncate(action["description"], 120),
                 waits,
-                recommendation_url(recommendation.pk),
+                recommendation_url(action["recommendation_id"]),
                 label,
-                recommendation.source.title,
+                action["recommendation__source__title"],
                 owner,
                 due,
-                status_tag(action.status, action.get_status_display()),
+                status_tag(status, status_labels.get(status, status)),
                 rag_cell,
             )
         )
@@ -244,31 +252,34 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
 
 
 def recommendation_rows(recommendations) -> SafeString:
-    """The rows of recommendations/recommendation_list.html."""
+    """The rows of recommendations/recommendation_list.html, from the values
+    recommendations.selectors.RECOMMENDATION_ROW_FIELDS names (dicts, as action_rows)."""
     url = UrlPattern("recommendations:recommendation_detail")
+    decision_labels, implementation_labels = dict(DecisionStatus.choices), dict(ImplementationStatus.choices)
     rows = []
     for rec in recommendations:
-        source = conditional_escape(rec.source.title)
-        if rec.theme:
-            source += format_html(" · {}", rec.theme)
+        source = conditional_escape(rec["source__title"])
+        if rec["theme"]:
+            source += format_html(" · {}", rec["theme"])
         owner = (
-            conditional_escape(rec.owner.name)
-            if rec.owner
+            conditional_escape(rec["owner__name"])
+            if rec["owner__name"] is not None
             else mark_safe('<strong class="govuk-tag govuk-tag--red">No owner</strong>')
         )
-        if rec.target_ongoing:
+        original, revised_date = rec["original_target_date"], rec["revised_target_date"]
+        if rec["target_ongoing"]:
             target = mark_safe("Ongoing")
-        elif rec.original_target_date:
-            target = format_html('<span class="bvgov-nowrap">{}</span>', short_date(rec.original_target_date))
+        elif original:
+            target = format_html('<span class="bvgov-nowrap">{}</span>', short_date(original))
         else:
             target = mark_safe('<span class="bvgov-empty">None</span>')
-        if rec.timescale:
+        if rec["timescale"]:
             target += format_html(
-                '<br><span class="bvgov-empty govuk-!-font-size-14">Report: “{}”</span>', rec.timescale
+                '<br><span class="bvgov-empty govuk-!-font-size-14">Report: “{}”</span>', rec["timescale"]
             )
-        if rec.revised_target_date:
-            revised = format_html('<span class="bvgov-nowrap">{}</span>', short_date(rec.revised_target_date))
-            slipped = rec.slipped_days
+        if revised_date:
+            revised = format_html('<span class="bvgov-nowrap">{}</span>', short_date(revised_date))
+            slipped = slipped_days(original, revised_date)
             if slipped:
                 revised += format_html(
                     '<br><span class="govuk-!-font-size-14 govuk-!-font-weight-bold">slipped by {} day{}</span>',
@@ -277,6 +288,7 @@ def recommendation_rows(recommendations) -> SafeString:
                 )
         else:
             revised = "–"
+        decision, implementation = rec["decision_status"], rec["implementation_status"]
         rows.append(
             format_html(
                 '<tr class="govuk-table__row">\n'
@@ -291,16 +303,16 @@ def recommendation_rows(recommendations) -> SafeString:
                 '<td class="govuk-table__cell govuk-table__cell--numeric bvgov-table__cell--numeric '
                 'govuk-!-font-size-16">{}</td>\n'
                 "</tr>",
-                rec.number or "–",
-                url(rec.pk),
-                truncate(rec.text, 120),
+                rec["number"] or "–",
+                url(rec["id"]),
+                truncate(rec["text"], 120),
                 source,
                 owner,
                 target,
                 revised,
-                status_tag(rec.decision_status, rec.get_decision_status_display()),
-                status_tag(rec.implementation_status, rec.get_implementation_status_display()),
-                rec.open_actions,
+                status_tag(decision, decision_labels.get(decision, decision)),
+                status_tag(implementation, implementation_labels.get(implementation, implementation)),
+                rec["open_actions"],
             )
         )
     return mark_safe("\n".join(rows))

@@ -112,10 +112,10 @@ class RegisterListView(LoginRequiredMixin, FilterView):
     # The model whose live rows the list shows when no filter is set: the count is then kept between writes that
     # add or archive none (programmes.versions.live_rows_count) instead of counting a large table on every read.
     counted_model = None
-    # What the page's rows show, where that is less than the exports read: the relations to join and the fields to
-    # read (planning joins the rows do not show and reading long texts they do not print cost more than the rows).
-    page_related: tuple[str, ...] = ()
-    page_fields: tuple[str, ...] = ()
+    # What the page's rows show, where that is less than the exports read: the page reads these values (dicts, not
+    # model instances) and the exports whole records. Planning joins the rows do not show, reading long texts they do
+    # not print and building three related instances a row cost more than writing the rows.
+    page_values: tuple[str, ...] = ()
 
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
@@ -139,8 +139,8 @@ class RegisterListView(LoginRequiredMixin, FilterView):
 
     def get_queryset(self):
         queryset = self.selector() if self.selector is not None else super().get_queryset()
-        if self.page_fields and self.request.GET.get("format") not in EXPORT_FORMATS:
-            queryset = queryset.select_related(None).select_related(*self.page_related).only(*self.page_fields)
+        if self.page_values and self.request.GET.get("format") not in EXPORT_FORMATS:
+            queryset = queryset.select_related(None).values(*self.page_values)
         ordering = self.get_ordering()
         return queryset.order_by(*ordering) if ordering else queryset
 

@@ -99,3 +99,11 @@ def derive_rag(
     if due_date is not None and (due_date - today).days <= DUE_SOON_DAYS and not recently_updated:
         return Rag.AMBER
     return Rag.GREEN
+
+
+def slipped_days(original: datetime.date | None, revised: datetime.date | None) -> int:
+    """How many days a recommendation's revised target date is after its original one (0 if not later, or either
+    is missing)."""
+    if revised and original:
+        return max((revised - original).days, 0)
+    return 0

@@ -28,6 +28,7 @@ from .choices import (
     SourceKind,
     Speed,
     derive_rag,
+    slipped_days,
 )
 from .querysets import ActionQuerySet, RecommendationQuerySet
 
@@ -174,9 +175,7 @@ class Recommendation(Archivable, models.Model):
 
     @property
     def slipped_days(self) -> int:
-        if self.revised_target_date and self.original_target_date:
-            return max((self.revised_target_date - self.original_target_date).days, 0)
-        return 0
+        return slipped_days(self.original_target_date, self.revised_target_date)
 
     def clean(self):
         if self.implementation_status == ImplementationStatus.IMPLEMENTED and self.implemented_on is None:

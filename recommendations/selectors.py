@@ -30,6 +30,38 @@ from .querysets import amber_action_q, open_action_q, red_action_q
 LATEST_UPDATES = 3
 
 
+# What a row of the actions and recommendations lists shows, read as values (bvgov.rows writes the rows from them):
+# the exports read whole records.
+ACTION_ROW_FIELDS = (
+    "id",
+    "description",
+    "external_dependency",
+    "due_date",
+    "status",
+    "rag_override",
+    "last_update_on",
+    "recommendation_id",
+    "recommendation__number",
+    "recommendation__source__title",
+    "owner__name",
+)
+RECOMMENDATION_ROW_FIELDS = (
+    "id",
+    "number",
+    "text",
+    "theme",
+    "target_ongoing",
+    "timescale",
+    "original_target_date",
+    "revised_target_date",
+    "decision_status",
+    "implementation_status",
+    "open_actions",
+    "source__title",
+    "owner__name",
+)
+
+
 def actions_with_context():
     return Action.objects.select_related("owner", "recommendation__source", "recommendation__review").with_last_update()
 

@@ -139,23 +139,7 @@ class RecommendationListView(RegisterListPageMixin, RegisterListView):
     ]
 
     selector = staticmethod(selectors.recommendation_list)
-    # What the page's rows show (bvgov.rows.recommendation_rows); the exports read every column.
-    page_related = ("source", "owner")
-    page_fields = (
-        "number",
-        "text",
-        "theme",
-        "target_ongoing",
-        "timescale",
-        "original_target_date",
-        "revised_target_date",
-        "decision_status",
-        "implementation_status",
-        "source",
-        "source__title",
-        "owner",
-        "owner__name",
-    )
+    page_values = selectors.RECOMMENDATION_ROW_FIELDS
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -188,22 +172,7 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
         Column("Waits on (outside the register)", "external_dependency"),
     ]
 
-    # What the page's rows show (bvgov.rows.action_rows); the exports read every column.
-    page_related = ("owner", "recommendation__source")
-    page_fields = (
-        "description",
-        "external_dependency",
-        "due_date",
-        "status",
-        "completed_on",
-        "rag_override",
-        "recommendation",
-        "recommendation__number",
-        "recommendation__source",
-        "recommendation__source__title",
-        "owner",
-        "owner__name",
-    )
+    page_values = selectors.ACTION_ROW_FIELDS
 
     def selector(self):
         return selectors.action_list(today=timezone.localdate(), ranked=self.get_sort().lstrip("-") == "rag_rank")
