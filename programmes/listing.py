@@ -123,6 +123,14 @@ class RegisterListView(LoginRequiredMixin, FilterView):
             paginator.__dict__["count"] = live_rows_count(self.counted_model)  # Paginator.count is a cached_property
         return paginator
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.page_values:
+            # The page's rows only: the count is of the records, without the values' annotations, which a count of
+            # a values() query would work out for every matching row.
+            page.object_list = object_list = object_list.select_related(None).values(*self.page_values)
+        return paginator, page, object_list, is_paginated
+
     def is_filtered(self) -> bool:
         """Whether any filter is set (sorting and paging are not filters)."""
         filterset = getattr(self, "filterset", None)
@@ -139,8 +147,6 @@ class RegisterListView(LoginRequiredMixin, FilterView):
 
     def get_queryset(self):
         queryset = self.selector() if self.selector is not None else super().get_queryset()
-        if self.page_values and self.request.GET.get("format") not in EXPORT_FORMATS:
-            queryset = queryset.select_related(None).values(*self.page_values)
         ordering = self.get_ordering()
         return queryset.order_by(*ordering) if ordering else queryset
 
