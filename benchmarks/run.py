@@ -74,15 +74,21 @@ class Client:
         if body is not None:
             data = urllib.parse.urlencode(body, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        started = time.perf_counter()
-        try:
-            self.connection.request(method, path, body=data, headers=headers)
-            response = self.connection.getresponse()
-            content = response.read()
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
-            raise
+        for attempt in (1, 2):
+            started = time.perf_counter()
+            try:
+                self.connection.request(method, path, body=data, headers=headers)
+                response = self.connection.getresponse()
+                content = response.read()
+                break
+            except (http.client.HTTPException, OSError) as error:
+                self.connection.close()
+                self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
+                # The server closes a kept-alive connection left idle past its keep-alive (gunicorn.conf.py), as it
+                # should; the request was never read, so it is sent again on a new connection, as browsers do.
+                stale = isinstance(error, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
+                if attempt == 2 or not stale:
+                    raise
         elapsed = (time.perf_counter() - started) * 1000
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie()
@@ -504,7 +510,7 @@ def worker_kind() -> str:
     """The kind of worker gunicorn runs, from the gunicorn.conf.py it reads in the project's root."""
     conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     kind, threads, keepalive = conf["worker_class"], conf["threads"], conf["keepalive"]
-    return f'"{kind}", {threads} thread each, keep-alive {keepalive} s (gunicorn.conf.py)'
+    return f'"{kind}", {threads} thread each, keep-alive {keepalive} s, from gunicorn.conf.py'
 
 
 def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None:
