@@ -84,8 +84,8 @@ class Client:
             except (http.client.HTTPException, OSError) as error:
                 self.connection.close()
                 self.connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
-                # The server closes a kept-alive connection left idle past its keep-alive (gunicorn.conf.py), as it
-                # should; the request was never read, so it is sent again on a new connection, as browsers do.
+                # A server may close a kept-alive connection left idle (gunicorn's threaded workers do, past their
+                # keep-alive); the request was never read, so it is sent again on a new connection, as browsers do.
                 stale = isinstance(error, (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError))
                 if attempt == 2 or not stale:
                     raise
@@ -508,9 +508,7 @@ def machine() -> str:
 
 def worker_kind() -> str:
     """The kind of worker gunicorn runs, from the gunicorn.conf.py it reads in the project's root."""
-    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    kind, threads, keepalive = conf["worker_class"], conf["threads"], conf["keepalive"]
-    return f'"{kind}", {threads} thread each, keep-alive {keepalive} s, from gunicorn.conf.py'
+    return f'"{runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]}" workers, from gunicorn.conf.py'
 
 
 def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None:
@@ -566,7 +564,7 @@ def write_results(args, fx, results, load_single, tp, fault, pg_version) -> None
     if tp:
         lines += [
             "",
-            f"## Throughput: gunicorn {args.workers} workers ({worker_kind()}), wrk {args.connections} connections, "
+            f"## Throughput: gunicorn {args.workers} {worker_kind()}, wrk {args.connections} connections, "
             f"{args.duration} s",
             "",
             f"Every {tp['post_every']}th request is a status update POST; the rest cycle through: "

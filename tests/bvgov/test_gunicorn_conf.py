@@ -1,5 +1,5 @@
 """gunicorn.conf.py, which gunicorn reads when it starts in the project's root: every setting in it is one gunicorn
-accepts, and the workers keep connections open."""
+accepts, and the workers take requests one at a time as they are free."""
 
 import runpy
 from pathlib import Path
@@ -21,13 +21,11 @@ def _config(monkeypatch, **environ) -> Config:
     return config
 
 
-def test_five_threaded_workers_that_keep_a_connection_open(monkeypatch):
+def test_five_sync_workers(monkeypatch):
     monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
     config = _config(monkeypatch)
-    assert config.worker_class_str == "gthread"
+    assert config.worker_class_str == "sync"
     assert config.workers == 5
-    assert config.threads == 1
-    assert config.keepalive > 0
 
 
 def test_web_concurrency_sets_the_number_of_workers(monkeypatch):
