@@ -9,6 +9,7 @@ thousands of variable lookups and most of the page's time. The Django admin buil
 import datetime
 from itertools import islice
 
+from django.template import loader
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -439,3 +440,51 @@ def progress_update_items(updates, *, show_subject: bool) -> SafeString:
             )
         )
     return mark_safe("\n".join(items))
+
+
+# The committee's progress table has a row per review, two thousand on a large register, and a write changes one
+# or two of them. Each row is rendered and encoded once per distinct content and kept in this process; the live
+# dashboard's rows (bvgov.selectors.KeptRows) also keep their row and their whole table, as they are never changed
+# in place (a recount makes a new row and a new list). The dashboard splices the table in as bytes (bvgov.splicing).
+_PROGRESS_ROWS: dict[tuple, bytes] = {}
+PROGRESS_ROWS_KEPT = 20000
+
+
+def progress_table(rows, *, show_stage: bool) -> bytes:
+    """The rows of bvgov/partials/progress_table.html, as UTF-8."""
+    kept = getattr(rows, "__dict__", None)
+    key = "_table_with_stage" if show_stage else "_table"
+    if kept is not None and key in kept:
+        return kept[key]
+    table = b"\n".join(_progress_row(row, show_stage) for row in rows)
+    if kept is not None:
+        kept[key] = table
+    return table
+
+
+def _progress_row(row, show_stage: bool) -> bytes:
+    kept = "_row_with_stage" if show_stage else "_row"
+    html = row.__dict__.get(kept)
+    if html is None:
+        key = (
+            row.title,
+            row.review_id,
+            row.source_id,
+            row.stage,
+            row.stage_label,
+            tuple(sorted(row.by_decision.items())),
+            tuple(sorted(row.by_implementation.items())),
+            row.actions_open,
+            row.actions_overdue,
+            row.actions_red,
+            show_stage,
+        )
+        html = _PROGRESS_ROWS.get(key)
+        if html is None:
+            if len(_PROGRESS_ROWS) >= PROGRESS_ROWS_KEPT:
+                _PROGRESS_ROWS.clear()
+            html = _PROGRESS_ROWS[key] = loader.render_to_string(
+                "bvgov/partials/progress_row.html", {"row": row, "show_stage": show_stage}
+            ).encode()
+        row.__dict__[kept] = html
+    return html

@@ -306,7 +306,7 @@ _LIVE_DASHBOARD: dict = {}
 
 
 class KeptRows(list):
-    """The live dashboard's rows of one table, which keep their rendered table with them (bvgov_tags.progress_rows)
+    """The live dashboard's rows of one table, which keep their rendered table with them (bvgov.rows.progress_table)
     as each row keeps its own: the kept state is never changed in place (a recount makes a new list of new rows),
     so the HTML stays true to the rows."""
 
@@ -345,7 +345,7 @@ def _carried_forward(state: dict, head: int, register: Register) -> dict | None:
     if not actions:
         return state
     # The rows whose counts are read again are copies: the kept state is never changed in place, so a failure
-    # half-way (the database going away) leaves it as it was. A copy has no rendered HTML (bvgov_tags.progress_row).
+    # half-way (the database going away) leaves it as it was. A copy has no rendered HTML (bvgov.rows.progress_table).
     affected, outside_reviews = {pk for pk in actions if pk is not None}, None in actions
     recount = {"actions_open": 0, "actions_overdue": 0, "actions_red": 0}
     reviews = {row.review_id: replace(row, **recount) if row.review_id in affected else row for row in state["reviews"]}

@@ -37,12 +37,7 @@ class SplicedTemplateResponse(TemplateResponse):
         super().__init__(*args, **kwargs)
         self.fragments = fragments
 
-    def render(self):
-        retval = self
-        if not self._is_rendered:
-            self.content = splice(self.rendered_content, self.fragments)
-            for post_callback in self._post_render_callbacks:
-                newretval = post_callback(retval)
-                if newretval is not None:
-                    retval = newretval
-        return retval
+    @property
+    def rendered_content(self) -> list[bytes]:
+        """The page as the byte strings render() joins into the content, once."""
+        return splice(super().rendered_content, self.fragments)

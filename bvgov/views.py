@@ -21,6 +21,7 @@ from .forms import AsAtForm, BoardChoiceForm
 from .page_cache import board_version, register_version
 from .pagination import window_page
 from .registry import tracked_model
+from .rows import progress_table
 from .selectors import (
     AUDIT_EXPORT_COLUMNS,
     ONGOING_UPDATE_DAYS,
@@ -38,7 +39,6 @@ from .selectors import (
     unsupported_outcomes,
 )
 from .splicing import SplicedTemplateResponse
-from .templatetags.bvgov_tags import progress_rows_bytes
 
 
 class CommitteeDashboardView(LoginRequiredMixin, TemplateView):
@@ -80,7 +80,7 @@ def _progress_table(dashboard, page_version: str, name: str, show_stage: bool) -
     key = make_template_fragment_key("committee_table", [name, page_version])  # the address's as_at is in the version
     table = cache.get(key)
     if table is None:
-        table = progress_rows_bytes(getattr(dashboard, name), show_stage)
+        table = progress_table(getattr(dashboard, name), show_stage=show_stage)
         cache.set(key, table, 86400)  # as long as the page it belongs to ({% cache 86400 %})
     return table
 

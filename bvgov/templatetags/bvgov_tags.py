@@ -2,7 +2,6 @@
 
 from django import forms, template
 from django.core.paginator import Page
-from django.template import loader
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -228,86 +227,10 @@ def govuk_paragraphs(text):
     return mark_safe("".join(str(block) for block in blocks))
 
 
-# The committee's progress table has a row per review, two thousand on a large register, and a write changes one
-# or two of them; each row is rendered once per distinct content and kept (in this process) for the next page.
-_PROGRESS_ROWS: dict[tuple, str] = {}
-PROGRESS_ROWS_KEPT = 20000
-
-
-@register.simple_tag
-def progress_rows(rows, show_stage) -> str:
-    """Every row of the progress table, in one tag: a template loop over two thousand rows costs more than the rows.
-    The live dashboard's rows (bvgov.selectors.KeptRows) keep the table they render to, as each row keeps its own."""
-    kept = getattr(rows, "__dict__", None)
-    key = "_html_with_stage" if show_stage else "_html"
-    if kept is not None and key in kept:
-        return mark_safe(kept[key])
-    html = "\n".join(progress_row(row, show_stage) for row in rows)
-    if kept is not None:
-        kept[key] = html
-    return mark_safe(html)
-
-
-def progress_rows_bytes(rows, show_stage) -> bytes:
-    """progress_rows as UTF-8, for a page that splices the table in (bvgov.splicing): each row is encoded once and
-    kept with its HTML, so a recount that makes a few new rows encodes only those."""
-    kept = getattr(rows, "__dict__", None)
-    key = "_bytes_with_stage" if show_stage else "_bytes"
-    if kept is not None and key in kept:
-        return kept[key]
-    table = b"\n".join(_progress_row_bytes(row, show_stage) for row in rows)
-    if kept is not None:
-        kept[key] = table
-    return table
-
-
-def _progress_row_bytes(row, show_stage) -> bytes:
-    kept = "_bytes_with_stage" if show_stage else "_bytes"
-    data = row.__dict__.get(kept)
-    if data is None:
-        data = row.__dict__[kept] = progress_row(row, show_stage).encode()
-    return data
-
-
 @register.simple_tag
 def splice(name) -> str:
     """Where the view's fragment `name` goes in the page (bvgov.splicing)."""
     return mark_safe(splicing.marker(name))
-
-
-@register.simple_tag
-def progress_row(row, show_stage) -> str:
-    # A row kept by the live dashboard between requests (bvgov.selectors.committee_dashboard) keeps its HTML too:
-    # its counts are never changed in place (a recount makes a new row), so the HTML stays true to it.
-    kept = "_html_with_stage" if show_stage else "_html"
-    html = row.__dict__.get(kept)
-    if html is None:
-        html = row.__dict__[kept] = _progress_row_html(row, show_stage)
-    return mark_safe(html)
-
-
-def _progress_row_html(row, show_stage) -> str:
-    key = (
-        row.title,
-        row.review_id,
-        row.source_id,
-        row.stage,
-        row.stage_label,
-        tuple(sorted(row.by_decision.items())),
-        tuple(sorted(row.by_implementation.items())),
-        row.actions_open,
-        row.actions_overdue,
-        row.actions_red,
-        bool(show_stage),
-    )
-    html = _PROGRESS_ROWS.get(key)
-    if html is None:
-        if len(_PROGRESS_ROWS) >= PROGRESS_ROWS_KEPT:
-            _PROGRESS_ROWS.clear()
-        html = _PROGRESS_ROWS[key] = loader.render_to_string(
-            "bvgov/partials/progress_row.html", {"row": row, "show_stage": show_stage}
-        )
-    return html
 
 
 @register.simple_tag
