@@ -13,6 +13,7 @@ measurement of record: the figures of record come from run.py.
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import sys
 import time
@@ -25,7 +26,7 @@ import run  # noqa: E402  (the benchmark's own fixtures and mix)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=run.os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--sort", default="tottime")
@@ -71,27 +72,23 @@ def main() -> None:
 
     times: dict[str, list[float]] = {path: [] for path in [*reads, "POST"]}
     profiler = cProfile.Profile()
+
+    def timed(name: str, send, expected: int) -> None:
+        profiling = not args.per_page and args.only in (None, name)
+        began = time.perf_counter()
+        if profiling:
+            profiler.enable()
+        response = send()
+        if profiling:
+            profiler.disable()
+        times[name].append(time.perf_counter() - began)
+        assert response.status_code == expected, (name, response.status_code)
+
     started = time.perf_counter()
     for number in range(args.rounds):
         for path in reads:
-            began = time.perf_counter()
-            profiling = not args.per_page and args.only in (None, path)
-            if profiling:
-                profiler.enable()
-            response = member.get(path)
-            if profiling:
-                profiler.disable()
-            times[path].append(time.perf_counter() - began)
-            assert response.status_code == 200, (path, response.status_code)
-        began = time.perf_counter()
-        profiling = not args.per_page and args.only in (None, "POST")
-        if profiling:
-            profiler.enable()
-        response = update(number + 1)
-        if profiling:
-            profiler.disable()
-        times["POST"].append(time.perf_counter() - began)
-        assert response.status_code == 302, response.status_code
+            timed(path, lambda path=path: member.get(path), 200)
+        timed("POST", lambda number=number: update(number + 1), 302)
     elapsed = time.perf_counter() - started
     requests = args.rounds * (len(reads) + 1)
     print(f"{requests} requests in {elapsed:.2f} s: {elapsed / requests * 1000:.1f} ms a request in this process")
