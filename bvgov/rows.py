@@ -196,7 +196,6 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
     names (dicts: a page of model instances with three related ones each cost more to build than to render)."""
     action_url = UrlPattern("recommendations:action_detail")
     recommendation_url = UrlPattern("recommendations:recommendation_detail")
-    status_labels = dict(ActionStatus.choices)
     rows = []
     for action in actions:
         status, due_date, external = action["status"], action["due_date"], action["external_dependency"]
@@ -245,7 +244,7 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
                 action["recommendation__source__title"],
                 owner,
                 due,
-                status_tag(status, status_labels.get(status, status)),
+                status_tag(status, ActionStatus(status).label),
                 rag_cell,
             )
         )
@@ -256,7 +255,6 @@ def recommendation_rows(recommendations) -> SafeString:
     """The rows of recommendations/recommendation_list.html, from the values
     recommendations.selectors.RECOMMENDATION_ROW_FIELDS names (dicts, as action_rows)."""
     url = UrlPattern("recommendations:recommendation_detail")
-    decision_labels, implementation_labels = dict(DecisionStatus.choices), dict(ImplementationStatus.choices)
     rows = []
     for rec in recommendations:
         source = conditional_escape(rec["source__title"])
@@ -289,7 +287,6 @@ def recommendation_rows(recommendations) -> SafeString:
                 )
         else:
             revised = "–"
-        decision, implementation = rec["decision_status"], rec["implementation_status"]
         rows.append(
             format_html(
                 '<tr class="govuk-table__row">\n'
@@ -311,8 +308,8 @@ def recommendation_rows(recommendations) -> SafeString:
                 owner,
                 target,
                 revised,
-                status_tag(decision, decision_labels.get(decision, decision)),
-                status_tag(implementation, implementation_labels.get(implementation, implementation)),
+                status_tag(rec["decision_status"], DecisionStatus(rec["decision_status"]).label),
+                status_tag(rec["implementation_status"], ImplementationStatus(rec["implementation_status"]).label),
                 rec["open_actions"],
             )
         )
@@ -386,18 +383,12 @@ def progress_update_items(updates, *, show_subject: bool) -> SafeString:
             )
         else:
             title = "On the recommendation"
-        reported = ""
-        if update.reported_status or update.reported_rag:
-            status = (
-                status_tag(update.reported_status, update.get_reported_status_display())
-                if update.reported_status
-                else ""
-            )
-            rag = (
-                status_tag(update.reported_rag, f"RAG {update.get_reported_rag_display()}")
-                if update.reported_rag
-                else ""
-            )
+        reported = status = rag = ""
+        if update.reported_status:
+            status = status_tag(update.reported_status, update.get_reported_status_display())
+        if update.reported_rag:
+            rag = status_tag(update.reported_rag, f"RAG {update.get_reported_rag_display()}")
+        if status or rag:
             reported = format_html('<p class="govuk-body-s">Reported {} {}</p>', status, rag)
         evidence = update.evidence.all()
         documents = ""
