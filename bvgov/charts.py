@@ -24,9 +24,10 @@ class BarChart:
     plot_left: float
 
 
-def bar_chart(points: list[dict], *, value: str, label: str, width: int = 640, height: int = 240) -> BarChart:
-    """Vertical bars for `points`, scaled to the largest value, with up to five gridline ticks."""
-    left, bottom, top = 36, 36, 12
+def bar_chart(points: list[dict], *, value: str, label: str, width: int = 640, height: int = 280) -> BarChart:
+    """Vertical bars for `points`, scaled to the largest value, with up to five gridline ticks; the labels under the
+    bars are slanted (the template turns them) so that sixteen quarters fit."""
+    left, bottom, top = 44, 84, 12
     plot_height = height - bottom - top
     maximum = max((point[value] for point in points), default=0) or 1
     step = max(1, -(-maximum // 4))

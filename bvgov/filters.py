@@ -10,7 +10,8 @@ from reviews.filters import review_choice_filter
 from reviews.models import Review
 
 from .registry import tracked_content_types
-from .selectors import start_of_day
+from .selectors.boards import board_reviews, boards
+from .selectors.register import start_of_day
 
 
 class AuditTrailFilter(django_filters.FilterSet):
@@ -21,7 +22,7 @@ class AuditTrailFilter(django_filters.FilterSet):
     )
     object_id = django_filters.NumberFilter(label="Record number", min_value=1)
     user = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**USER_LABEL, cached_on=("bvgov.User",)),
+        widget=QuickSelect(**USER_LABEL),
         label="Changed by",
         queryset=None,
         empty_label="Anyone",
@@ -33,6 +34,13 @@ class AuditTrailFilter(django_filters.FilterSet):
         label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     review = review_choice_filter(empty_label="All reviews", method="filter_review")
+    board = django_filters.ModelChoiceFilter(
+        widget=QuickSelect(label_fields=("name",), label=str),
+        label="Reviews a board oversees",
+        queryset=boards(),
+        empty_label="Any board",
+        method="filter_board",
+    )
     reason = django_filters.CharFilter(
         label="Reason contains", field_name="reason", lookup_expr="icontains", max_length=200
     )
@@ -57,6 +65,9 @@ class AuditTrailFilter(django_filters.FilterSet):
 
     def filter_review(self, queryset, name, value):
         return queryset.filter(review_id=value.pk) if value else queryset
+
+    def filter_board(self, queryset, name, value):
+        return queryset.filter(review_id__in=board_reviews(value).values("id")) if value else queryset
 
     # Whole local days as datetime bounds, so that the history_date index serves the range.
     def filter_date_from(self, queryset, name, value):

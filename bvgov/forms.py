@@ -1,9 +1,13 @@
 import datetime
 
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 
+from programmes.models import Programme
 from programmes.widgets import QuickSelect
+
+from .selectors.boards import boards
 
 # The register's earliest records are from 2000; a date far before that can only be a slip of the keyboard.
 EARLIEST_AS_AT = datetime.date(1990, 1, 1)
@@ -33,18 +37,31 @@ class AsAtForm(forms.Form):
         return check_as_at(self.cleaned_data["as_at"], what="The 'as at' date")
 
 
+def programme_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Programme",
+        queryset=Programme.objects.order_by(F("start_date").desc(nulls_last=True), "name"),
+        required=False,
+        empty_label="The current programme",
+        error_messages={"invalid_choice": "Choose a programme from the list."},
+    )
+
+
+class DashboardForm(AsAtForm):
+    """Which programme the committee dashboard shows (the current one when none is chosen), and as at which day."""
+
+    field_order = ["programme", "as_at"]
+    programme = programme_field()
+
+
 class BoardChoiceForm(forms.Form):
-    """Which board's dashboard to show."""
+    """Which board's dashboard to show, and for which programme."""
 
     body = forms.ModelChoiceField(
         label="Board or committee",
-        queryset=None,
+        queryset=boards(),
         empty_label="Choose a board",
-        widget=QuickSelect(label_fields=("name",), label=str, cached_on=("programmes.Body",)),
+        widget=QuickSelect(label_fields=("name",), label=str),
+        error_messages={"invalid_choice": "Choose a board from the list."},
     )
-
-    def __init__(self, *args, **kwargs):
-        from .selectors import boards
-
-        super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = boards()
+    programme = programme_field()

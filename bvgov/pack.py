@@ -1,7 +1,8 @@
 """The committee pack: the six-monthly implementation update as a paper in the authority's report format, built
 from the register as it stood at the end of the 'as at' day, and compared with the register at the previous pack.
 
-The figures are the committee dashboard's (bvgov.selectors.committee_dashboard), so the paper and the screen agree.
+The figures are the committee dashboard's (bvgov.selectors.committee.committee_dashboard, over the whole
+register), so the paper and the screen agree.
 Everything else is read as values() with its joins, which work the same on live and on historical rows, in a fixed
 number of queries whatever the size of the register.
 """
@@ -19,15 +20,8 @@ from recommendations.querysets import outstanding_recommendation_q, overdue_acti
 from reviews.choices import ReviewStage
 
 from .forms import check_as_at
-from .selectors import (
-    CommitteeDashboard,
-    ProgressRow,
-    committee_dashboard,
-    gap_row,
-    progress_rows,
-    register_at,
-    totals_of,
-)
+from .selectors.committee import CommitteeDashboard, ProgressRow, committee_dashboard, progress_rows, totals_of
+from .selectors.register import register_at
 
 PACK_INTERVAL_MONTHS = 6
 # A paper lists at most this many overdue actions and gaps; each section says how many more there are.
@@ -151,6 +145,19 @@ class CommitteePack:
     @property
     def author(self) -> str:
         return self.manager.name if self.manager else "Programme Manager"
+
+
+def gap_row(rec: dict) -> dict:
+    rec["missing"] = [
+        label
+        for label, missing in (
+            ("owner", rec["owner_id"] is None),
+            ("target date", rec["original_target_date"] is None and not rec["target_ongoing"]),
+            ("funding", rec["funding_amount"] is None and not rec["funding_source"]),
+        )
+        if missing
+    ]
+    return rec
 
 
 def _key(review_id, source_id) -> tuple:

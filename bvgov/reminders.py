@@ -27,7 +27,7 @@ from recommendations.querysets import open_action_q
 from reviews.models import Review
 
 from .models import ReminderSent
-from .selectors import BOARD_KINDS, WHOLE_PROGRAMME_KINDS
+from .selectors.boards import BOARD_KINDS, WHOLE_PROGRAMME_KINDS
 
 DUE_WITHIN_DAYS = 14
 NO_OWNER = "No owner recorded"
@@ -106,7 +106,7 @@ def _line(action: Action, today: datetime.date) -> ActionLine:
         review=recommendation.review.title if recommendation.review else "",
         owner=action.owner.name if action.owner else NO_OWNER,
         due_date=action.due_date,
-        days_overdue=max((today - action.due_date).days, 0),
+        days_overdue=action.days_overdue(today),
         url=site_url(reverse("recommendations:action_detail", args=[action.pk])),
     )
 
@@ -131,12 +131,12 @@ def owner_digests(*, today: datetime.date, actions: list[Action] | None = None) 
             continue
         digest = digests.setdefault(recipient.lower(), OwnerDigest(recipient=recipient, name=action.owner.name))
         line = _line(action, today)
-        (digest.overdue if action.due_date < today else digest.due_soon).append(line)
+        (digest.overdue if action.days_overdue(today) else digest.due_soon).append(line)
     return sorted(digests.values(), key=lambda digest: (digest.name, digest.recipient))
 
 
 def _review_ids_by_body(body_ids: set[int], kinds: dict[int, str]) -> dict[int, set[int]]:
-    """Which reviews each body answers for, by the rule of bvgov.selectors.board_reviews, in one query."""
+    """Which reviews each body answers for, by the rule of bvgov.selectors.boards.board_reviews, in one query."""
     links = Review.objects.values_list(
         "id",
         "project_board_id",
@@ -171,7 +171,7 @@ def chair_digests(*, today: datetime.date, actions: list[Action] | None = None) 
     seats = [seat for seat in current_chairs(today) if person_email(seat.person)]
     if not seats:
         return []
-    overdue = [action for action in actions if action.due_date < today]
+    overdue = [action for action in actions if action.days_overdue(today)]
     by_review: dict[int, list[Action]] = defaultdict(list)
     for action in overdue:
         if action.recommendation.review_id is not None:

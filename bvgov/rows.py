@@ -7,9 +7,7 @@ thousands of variable lookups and most of the page's time. The Django admin buil
 """
 
 import datetime
-from itertools import islice
 
-from django.template import loader
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +18,10 @@ from bvgov.html import conditional_escape, format_html
 from bvgov.templatetags.bvgov_tags import status_tag
 from bvgov.templatetags.register_tags import HISTORY_TAG_CLASSES
 from recommendations.choices import (
-    ACTION_CLOSED_STATUSES,
     ActionStatus,
     DecisionStatus,
     ImplementationStatus,
+    days_overdue,
     derive_rag,
     slipped_days,
 )
@@ -73,41 +71,6 @@ class UrlPattern:
         return self.template.replace(str(self.PLACEHOLDER), str(int(pk)))
 
 
-# Rendered rows of audit entries, kept by each web process. The trail is append-only (nothing updates or deletes an
-# entry; on PostgreSQL a trigger refuses it), so an entry's row can change only with the name of the person who made
-# it or the time zone it is shown in, and both are in the key, with the entry's chain hash beside its number (a
-# number that SQLite hands out again after a rolled-back write names another entry, with another hash). The trail and
-# history pages read their entries without the changes they record (the largest column; bvgov.selectors.EntryRow),
-# which are read here only for the rows not rendered before.
-_ENTRY_HTML: dict = {}
-ENTRY_HTML_LIMIT = 10_000
-
-
-def _kept_entry_rows(kind: str, entries, build) -> list[str]:
-    """Each entry's rendered row, from the process's store or built with `build(entry)` (the entries not yet
-    rendered have their `changes` read in one query first, if they were read without them)."""
-    zone = timezone.get_current_timezone_name()
-    keys = [_entry_key(kind, entry, zone) for entry in entries]
-    missing = [entry for entry, key in zip(entries, keys, strict=True) if key not in _ENTRY_HTML]
-    deferred = [entry for entry in missing if entry.changes is None]
-    if deferred:
-        from programmes.models import AuditEntry
-
-        changes = dict(AuditEntry.objects.filter(pk__in=[e.pk for e in deferred]).values_list("pk", "changes"))
-        for entry in deferred:
-            entry.changes = changes[entry.pk]
-    if len(_ENTRY_HTML) + len(missing) > ENTRY_HTML_LIMIT:
-        for old in list(islice(_ENTRY_HTML, len(missing) + ENTRY_HTML_LIMIT // 10)):
-            del _ENTRY_HTML[old]
-    for entry in missing:
-        _ENTRY_HTML[_entry_key(kind, entry, zone)] = build(entry)
-    return [_ENTRY_HTML[key] for key in keys]
-
-
-def _entry_key(kind: str, entry, zone: str) -> tuple:
-    return (kind, entry.pk, entry.entry_hash, user_name(entry.user) if entry.user else None, zone)
-
-
 SYSTEM_CELL = '<td class="govuk-table__cell" data-label="Who"><span class="govuk-hint">System</span></td>'
 
 
@@ -149,8 +112,7 @@ def audit_rows(entries, *, show_object: bool) -> SafeString:
         cells.append(format_html('<td class="govuk-table__cell" data-label="Reason">{}</td>', entry.reason or "—"))
         return '<tr class="govuk-table__row">' + "".join(cells) + "</tr>"
 
-    kind = "audit-row-with-record" if show_object else "audit-row"
-    return mark_safe("\n".join(_kept_entry_rows(kind, list(entries), row)))
+    return mark_safe("\n".join(row(entry) for entry in entries))
 
 
 def _what_changed(entry) -> str:
@@ -213,10 +175,10 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
         )
         if due_date:
             due = format_html('<span class="bvgov-nowrap">{}</span>', short_date(due_date))
-            if status not in ACTION_CLOSED_STATUSES and due_date < today:
+            overdue = days_overdue(status=status, due_date=due_date, today=today)
+            if overdue:
                 due += format_html(
-                    '<br><strong class="govuk-tag govuk-tag--red bvgov-tag--nowrap">{} days overdue</strong>',
-                    (today - due_date).days,
+                    '<br><strong class="govuk-tag govuk-tag--red bvgov-tag--nowrap">{} days overdue</strong>', overdue
                 )
         else:
             due = mark_safe('<span class="bvgov-empty">No due date</span>')
@@ -318,7 +280,7 @@ def recommendation_rows(recommendations) -> SafeString:
 
 def timeline_items(entries) -> SafeString:
     """The items of bvgov/object_history.html's timeline, newest first."""
-    return mark_safe("\n".join(_kept_entry_rows("timeline-item", list(entries), _timeline_item)))
+    return mark_safe("\n".join(_timeline_item(entry) for entry in entries))
 
 
 def _timeline_item(entry) -> str:
@@ -431,51 +393,3 @@ def progress_update_items(updates, *, show_subject: bool) -> SafeString:
             )
         )
     return mark_safe("\n".join(items))
-
-
-# The committee's progress table has a row per review, two thousand on a large register, and a write changes one
-# or two of them. Each row is rendered and encoded once per distinct content and kept in this process; the live
-# dashboard's rows (bvgov.selectors.KeptRows) also keep their row and their whole table, as they are never changed
-# in place (a recount makes a new row and a new list). The dashboard splices the table in as bytes (bvgov.splicing).
-_PROGRESS_ROWS: dict[tuple, bytes] = {}
-PROGRESS_ROWS_KEPT = 20000
-
-
-def progress_table(rows, *, show_stage: bool) -> bytes:
-    """The rows of bvgov/partials/progress_table.html, as UTF-8."""
-    kept = getattr(rows, "__dict__", None)
-    key = "_table_with_stage" if show_stage else "_table"
-    if kept is not None and key in kept:
-        return kept[key]
-    table = b"\n".join(_progress_row(row, show_stage) for row in rows)
-    if kept is not None:
-        kept[key] = table
-    return table
-
-
-def _progress_row(row, show_stage: bool) -> bytes:
-    kept = "_row_with_stage" if show_stage else "_row"
-    html = row.__dict__.get(kept)
-    if html is None:
-        key = (
-            row.title,
-            row.review_id,
-            row.source_id,
-            row.stage,
-            row.stage_label,
-            tuple(sorted(row.by_decision.items())),
-            tuple(sorted(row.by_implementation.items())),
-            row.actions_open,
-            row.actions_overdue,
-            row.actions_red,
-            show_stage,
-        )
-        html = _PROGRESS_ROWS.get(key)
-        if html is None:
-            if len(_PROGRESS_ROWS) >= PROGRESS_ROWS_KEPT:
-                _PROGRESS_ROWS.clear()
-            html = _PROGRESS_ROWS[key] = loader.render_to_string(
-                "bvgov/partials/progress_row.html", {"row": row, "show_stage": show_stage}
-            ).encode()
-        row.__dict__[kept] = html
-    return html

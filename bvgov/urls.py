@@ -7,6 +7,7 @@ from .auth_views import SignInView
 
 urlpatterns = [
     path("", views.CommitteeDashboardView.as_view(), name="dashboard"),
+    path("overview/", views.ProgrammeOverviewView.as_view(), name="programme_overview"),
     path("boards/", views.BoardDashboardView.as_view(), name="board_dashboard"),
     path("audit/", views.AuditTrailView.as_view(), name="audit_trail"),
     path("audit/integrity/", audit_integrity.AuditIntegrityView.as_view(), name="audit_integrity"),

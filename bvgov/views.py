@@ -1,108 +1,99 @@
-from functools import partial
-
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import caches
-from django.core.cache.utils import make_template_fragment_key
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from programmes.listing import csv_response
-from programmes.versions import chain_head
-from programmes.widgets import filter_form_version
+from programmes.versions import register_version
 from recommendations.choices import DUE_SOON_DAYS, STALE_UPDATE_DAYS
 from recommendations.querysets import LONG_OVERDUE_DAYS
 from reviews.workflow import STEPS
 
 from .charts import bar_chart
 from .filters import AuditTrailFilter
-from .forms import AsAtForm, BoardChoiceForm
-from .page_cache import board_version, register_version
+from .forms import AsAtForm, BoardChoiceForm, DashboardForm
 from .pagination import window_page
 from .registry import tracked_model
-from .rows import progress_table
-from .selectors import (
-    AUDIT_EXPORT_COLUMNS,
+from .selectors.boards import board_dashboard, board_programmes
+from .selectors.committee import committee_dashboard, programme_overview
+from .selectors.gaps import (
     ONGOING_UPDATE_DAYS,
-    EntryRows,
     accountability_gaps,
     aims_not_smart,
-    audit_export_rows,
-    audit_trail,
-    board_dashboard,
-    board_reviews,
-    committee_dashboard,
-    decision_chains,
-    object_trail,
     outcomes_coverage,
     unsupported_outcomes,
 )
-from .splicing import SplicedTemplateResponse
+from .selectors.register import current_programme
+from .selectors.trail import AUDIT_EXPORT_COLUMNS, audit_export_rows, audit_trail, decision_chains, object_trail
 
 
 class CommitteeDashboardView(LoginRequiredMixin, TemplateView):
-    """The whole programme on one screen for members, now or as at a past day."""
+    """One programme for members, now or as at a past day: the headline figures and charts, each review's progress,
+    and what needs the committee, each linking to its full list."""
 
     template_name = "bvgov/committee_dashboard.html"
-    response_class = SplicedTemplateResponse
-    # The progress tables, a row per review and per report outside any review, are spliced into the page as bytes
-    # (bvgov.splicing): name, and whether the table shows each review's stage.
-    tables = {"reviews": True, "other_sources": False}
-
-    def render_to_response(self, context, **response_kwargs):
-        dashboard, version = context["dashboard"], context["page_version"]
-        fragments = {
-            name: partial(_progress_table, dashboard, version, name, show_stage)
-            for name, show_stage in self.tables.items()
-        }
-        return super().render_to_response(context, fragments=fragments, **response_kwargs)
 
     def get_context_data(self, **kwargs):
-        form = AsAtForm(self.request.GET or None)
-        as_at = form.cleaned_data["as_at"] if form.is_valid() else None
-        head = chain_head()
-        # Read only if the page is not in the cache for this version of the register (see bvgov.page_cache).
-        dashboard = SimpleLazyObject(lambda: committee_dashboard(as_at=as_at, head=head))
+        form = DashboardForm(self.request.GET or None)
+        valid = form.is_valid()
+        as_at = form.cleaned_data["as_at"] if valid else None
+        programme = (form.cleaned_data["programme"] if valid else None) or current_programme(
+            as_at or timezone.localdate()
+        )
+        # Read only when the page is not in the cache for this version of the register.
+        dashboard = SimpleLazyObject(lambda: committee_dashboard(as_at=as_at, programme=programme))
         return super().get_context_data(
             form=form,
+            programme=programme,
+            as_at=as_at,
             dashboard=dashboard,
-            chart=SimpleLazyObject(lambda: bar_chart(dashboard.trend, value="cumulative", label="label")),
-            page_version=f"{register_version(as_at=as_at, head=head)}:{self.request.GET.get('as_at', '')}",
+            trend_chart=SimpleLazyObject(lambda: bar_chart(dashboard.trend, value="cumulative", label="label")),
+            status_chart=SimpleLazyObject(lambda: bar_chart(dashboard.by_status, value="value", label="label")),
+            version=register_version(),
             **kwargs,
         )
 
 
-def _progress_table(dashboard, page_version: str, name: str, show_stage: bool) -> bytes:
-    """One of the committee dashboard's progress tables, kept beside the page under the same version, so that a page
-    served from the cache reads no dashboard either."""
-    cache = caches["pages"]
-    key = make_template_fragment_key("committee_table", [name, page_version])  # the address's as_at is in the version
-    table = cache.get(key)
-    if table is None:
-        table = progress_table(getattr(dashboard, name), show_stage=show_stage)
-        cache.set(key, table, 86400)  # as long as the page it belongs to ({% cache 86400 %})
-    return table
+class ProgrammeOverviewView(LoginRequiredMixin, TemplateView):
+    """Every programme on one page, a row each with its figures, now or as at a past day."""
+
+    template_name = "bvgov/programme_overview.html"
+
+    def get_context_data(self, **kwargs):
+        form = AsAtForm(self.request.GET or None)
+        as_at = form.cleaned_data["as_at"] if form.is_valid() else None
+        return super().get_context_data(
+            form=form,
+            as_at=as_at,
+            overview=SimpleLazyObject(lambda: programme_overview(as_at=as_at)),
+            version=register_version(),
+            **kwargs,
+        )
 
 
 class BoardDashboardView(LoginRequiredMixin, TemplateView):
-    """One board's reviews, what is due and overdue by owner, decisions waiting, and changes since it last met."""
+    """One board's reviews in one programme, what is due and overdue by owner, decisions waiting, and a summary of
+    what changed since it last met."""
 
     template_name = "bvgov/board_dashboard.html"
 
     def get_context_data(self, **kwargs):
         form = BoardChoiceForm(self.request.GET or None)
         body = form.cleaned_data["body"] if form.is_valid() else None
-        dashboard = SimpleLazyObject(lambda: board_dashboard(body=body)) if body is not None else None
+        programme = None
         if body is not None:
-            version = board_version(body, set(board_reviews(body).values_list("pk", flat=True)))
-        else:
-            version = register_version()
+            programmes = board_programmes(body)
+            programme = form.cleaned_data["programme"]
+            if programme is None:
+                current = current_programme(timezone.localdate())
+                programme = current if current in programmes else programmes.first()
         return super().get_context_data(
             form=form,
             board=body,
-            dashboard=dashboard,
-            page_version=f"{version}:{self.request.GET.get('body', '')}",
+            programme=programme,
+            dashboard=SimpleLazyObject(lambda: board_dashboard(body=body, programme=programme)) if body else None,
+            version=register_version(),
             **kwargs,
         )
 
@@ -122,12 +113,8 @@ class AuditTrailView(LoginRequiredMixin, TemplateView):
                 columns=AUDIT_EXPORT_COLUMNS,
                 rows=audit_export_rows(entries),
             )
-        page = window_page(EntryRows(entries), request.GET.get("page"), per_page=self.per_page)
-        return self.render_to_response(
-            self.get_context_data(
-                filter=filterset, page=page, fields_version=filter_form_version(filterset.form, request.GET)
-            )
-        )
+        page = window_page(entries, request.GET.get("page"), per_page=self.per_page)
+        return self.render_to_response(self.get_context_data(filter=filterset, page=page))
 
 
 class ObjectHistoryView(LoginRequiredMixin, TemplateView):
@@ -140,7 +127,7 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
         model = tracked_model(app_label, model_name)
         if model is None:
             raise Http404("No such kind of record.")
-        entries = EntryRows(object_trail(model=model, pk=pk))
+        entries = object_trail(model=model, pk=pk)
         page = window_page(entries, request.GET.get("page"), per_page=self.per_page)
         if not page.object_list and page.number == 1:
             raise Http404("No history is recorded for this record.")

@@ -101,6 +101,14 @@ def derive_rag(
     return Rag.GREEN
 
 
+def days_overdue(*, status: str, due_date: datetime.date | None, today: datetime.date) -> int:
+    """The one overdue rule (overdue_action_q is the same in SQL): an action still open after its due date is
+    overdue, by the days since; 0 when it is not overdue."""
+    if status in ACTION_CLOSED_STATUSES or due_date is None or due_date >= today:
+        return 0
+    return (today - due_date).days
+
+
 def slipped_days(original: datetime.date | None, revised: datetime.date | None) -> int:
     """How many days a recommendation's revised target date is after its original one (0 if not later, or either
     is missing)."""

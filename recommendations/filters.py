@@ -3,13 +3,11 @@ overdue, RAG) is built from the Q objects in querysets.py, so that the lists agr
 
 import django_filters
 from django import forms
-from django.core.cache import caches
-from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from programmes.models import Person
-from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect, table_versions
+from programmes.models import Person, Programme
+from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect
 from reviews.filters import review_choice_filter
 from reviews.models import Review
 
@@ -61,14 +59,22 @@ def _date_widget():
     return forms.DateInput(attrs={"autocomplete": "off"})
 
 
-def owner_choice_filter(owned: str) -> django_filters.ModelChoiceFilter:
-    """A choice of owner among the people who own an `owned` record, its options rendered once until people or
-    those records change (the FilterSet sets the queryset)."""
+def owner_choice_filter() -> django_filters.ModelChoiceFilter:
+    """A choice of owner among the people who own a record of the list (the FilterSet sets the queryset)."""
     return django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**PERSON_LABEL, cached_on=("programmes.Person", owned)),
+        widget=QuickSelect(**PERSON_LABEL),
         label="Owner",
         queryset=None,
         empty_label="Anyone",
+    )
+
+
+def programme_choice_filter(*, field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        label="Programme",
+        field_name=field_name,
+        queryset=Programme.objects.order_by("-start_date", "name"),
+        empty_label="Any programme",
     )
 
 
@@ -92,10 +98,11 @@ class RecommendationFilter(django_filters.FilterSet):
         method="filter_gaps",
         help_text="Accepted, not yet implemented, and missing an owner, a target date or funding",
     )
-    owner = owner_choice_filter("recommendations.Recommendation")
+    programme = programme_choice_filter(field_name="source__programme")
+    owner = owner_choice_filter()
     review = review_choice_filter()
     source = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL, cached_on=("recommendations.Source",)),
+        widget=QuickSelect(**TITLE_LABEL),
         label="Source",
         queryset=None,
         empty_label="Any report",
@@ -111,8 +118,6 @@ class RecommendationFilter(django_filters.FilterSet):
         label="Priority", choices=Priority.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     theme = django_filters.ChoiceFilter(label="Theme", choices=[], empty_label="Any theme")
-    # The themes in use are read by a function (_themes): its table, for the rendered filter's version.
-    choices_also_on = ("recommendations.Recommendation",)
 
     class Meta:
         model = Recommendation
@@ -142,18 +147,9 @@ class RecommendationFilter(django_filters.FilterSet):
 
 
 def _themes():
-    """The themes in use, read once per version of the recommendations table (a DISTINCT over every
-    recommendation costs more than the rest of the list page's queries together)."""
+    """The themes in use."""
     themes = Recommendation.objects.exclude(theme="").order_by("theme").values_list("theme", flat=True).distinct()
-    cache = caches["pages"]
-    if isinstance(cache, DummyCache):
-        return [(theme, theme) for theme in themes]
-    key = "themes:" + "-".join(str(version) for version in table_versions(("recommendations.Recommendation",)))
-    in_use = cache.get(key)
-    if in_use is None:
-        in_use = list(themes)
-        cache.set(key, in_use, 3600)
-    return [(theme, theme) for theme in in_use]
+    return [(theme, theme) for theme in themes]
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -178,8 +174,8 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_rag",
         help_text="As shown: the owner's override where there is one, otherwise derived from the dates",
     )
-    # The people who own actions: the list moves when an action's owner does (or one is added or archived).
-    owner = owner_choice_filter("recommendations.Action:owner")
+    programme = programme_choice_filter(field_name="recommendation__source__programme")
+    owner = owner_choice_filter()
     review = review_choice_filter(field_name="recommendation__review")
     due_after = django_filters.DateFilter(
         label="Due on or after", field_name="due_date", lookup_expr="gte", widget=_date_widget(), help_text=DATE_HINT

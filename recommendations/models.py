@@ -27,6 +27,7 @@ from .choices import (
     Rag,
     SourceKind,
     Speed,
+    days_overdue,
     derive_rag,
     slipped_days,
 )
@@ -301,6 +302,9 @@ class Action(Archivable, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in ACTION_CLOSED_STATUSES
+
+    def days_overdue(self, today: datetime.date) -> int:
+        return days_overdue(status=self.status, due_date=self.due_date, today=today)
 
     def derived_rag(self, today: datetime.date) -> str:
         return derive_rag(status=self.status, due_date=self.due_date, today=today, last_update=self.latest_update_on)

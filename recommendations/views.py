@@ -17,7 +17,6 @@ from django.views.generic.base import TemplateResponseMixin
 from programmes.editing import RegisterCreateView, RegisterUpdateView
 from programmes.history import StaleEditError, latest_version_subquery
 from programmes.listing import Column, RegisterListView
-from programmes.widgets import filter_form_version
 
 from . import selectors, services
 from .choices import Rag
@@ -56,10 +55,7 @@ def _derived_rag_label(action) -> str:
 
 
 def _days_overdue(action) -> int | None:
-    today = timezone.localdate()
-    if action.is_open and action.due_date and action.due_date < today:
-        return (today - action.due_date).days
-    return None
+    return action.days_overdue(timezone.localdate()) or None
 
 
 def selected_filters(filterset, request) -> list[dict]:
@@ -101,9 +97,6 @@ class RegisterListPageMixin:
         context = super().get_context_data(**kwargs)
         context["today"] = timezone.localdate()
         context["selected_filters"] = selected_filters(self.filterset, self.request)
-        context["fields_version"] = filter_form_version(
-            self.filterset.form, self.request.GET, also_on=getattr(self.filterset, "choices_also_on", ())
-        )
         return context
 
 
@@ -112,7 +105,6 @@ class RecommendationListView(RegisterListPageMixin, RegisterListView):
 
     template_name = "recommendations/recommendation_list.html"
     filterset_class = RecommendationFilter
-    counted_model = Recommendation
     export_name = "recommendations"
     columns = [
         Column("Number", "number", sort="number"),
@@ -152,7 +144,6 @@ class ActionListView(RegisterListPageMixin, RegisterListView):
 
     template_name = "recommendations/action_list.html"
     filterset_class = ActionFilter
-    counted_model = Action
     export_name = "actions"
     default_sort = "due_date"
     columns = [

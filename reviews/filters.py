@@ -11,10 +11,9 @@ from .models import Inspection, Review
 
 
 def review_choice_filter(*, empty_label: str = "Any review", **kwargs) -> django_filters.ModelChoiceFilter:
-    """A choice of review by title, its options rendered once until a review changes (the FilterSet sets the
-    queryset)."""
+    """A choice of review by title (the FilterSet sets the queryset)."""
     return django_filters.ModelChoiceFilter(
-        widget=QuickSelect(**TITLE_LABEL, cached_on=("reviews.Review",)),
+        widget=QuickSelect(**TITLE_LABEL),
         label="Review",
         queryset=None,
         empty_label=empty_label,

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.test import Client
 
 from tests.bvgov.factories import UserFactory
@@ -15,13 +16,13 @@ ADMINISTRATOR = "Administrator"
 
 
 @pytest.fixture(autouse=True)
-def rendered_rows_forgotten():
-    """Each test starts with no audit rows kept rendered by the process (bvgov.rows)."""
-    from bvgov import rows
-
-    rows._ENTRY_HTML.clear()
+def caches_cleared():
+    """Each test starts and ends with every cache empty (the same backends as production: bvgov.settings.base)."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    rows._ENTRY_HTML.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # A session lasts at most 8 hours from sign-in (the expiry is fixed when the person signs in, so activity never
 # extends it), and ends sooner after 30 minutes without a request (bvgov.middleware.IdleTimeoutMiddleware).
-SESSION_ENGINE = "bvgov.sessions"  # Django's database sessions, read by a prepared query
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_IDLE_TIMEOUT = 30 * 60
@@ -180,21 +180,19 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
-# "pages": rendered dashboards, each under the version of the register it shows (bvgov.page_cache). Each web
-# process keeps its own; the version is read from the database on every request, so no process serves a stale page.
-# Rendered HTML is kept as it is, not pickled (bvgov.cache).
+# "pages": fragments of the dashboards, keyed on the register's version (programmes.versions: the audit chain's head
+# and today's date) and on nothing else. Each web process keeps its own; the version is read from the database on
+# every request, so no process serves a page the register has moved past. PAGES_CACHE=False keeps nothing.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
-        "BACKEND": "bvgov.cache.ProcessMemoryCache",
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
+        if env_bool("PAGES_CACHE", True)
+        else "django.core.cache.backends.dummy.DummyCache",
         "LOCATION": "bvgov-pages",
         "OPTIONS": {"MAX_ENTRIES": 300},
     },
 }
-
-# On PostgreSQL the reads asked again on a connection run as prepared statements (programmes.prepared). Turn off
-# behind a connection pooler in transaction mode (PgBouncer's default), where a prepared statement does not last.
-PREPARED_STATEMENTS = env_bool("PREPARED_STATEMENTS", True)
 
 # Benchmark runs only (benchmarks/run.py): query counts and server time on every response. Never in production use.
 BENCHMARK_HEADERS = env_bool("BENCHMARK_HEADERS", False)

@@ -18,9 +18,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests serve static files through the finders; there is no collected STATIC_ROOT to look in.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
-# Pages are rendered afresh on every request, so each test sees its own writes and pins the queries of a full
-# render; tests/bvgov/test_page_cache.py turns the cache on.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
-}
+# The same cache backends as production (bvgov.settings.base); tests/conftest.py clears every cache between tests.

@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from bvgov import splicing
 from bvgov.html import format_html as quick_format_html
 
 register = template.Library()
@@ -225,12 +224,6 @@ def govuk_paragraphs(text):
     close_paragraph()
     close_list()
     return mark_safe("".join(str(block) for block in blocks))
-
-
-@register.simple_tag
-def splice(name) -> str:
-    """Where the view's fragment `name` goes in the page (bvgov.splicing)."""
-    return mark_safe(splicing.marker(name))
 
 
 @register.simple_tag

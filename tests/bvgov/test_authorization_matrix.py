@@ -53,6 +53,7 @@ def manager_only(get_ok=200, post_ok=200):
 EXPECTED = {
     "dashboard": READ,
     "board_dashboard": READ,
+    "programme_overview": READ,
     "audit_trail": READ,
     "audit_integrity": READ,
     "decision_chains": READ,

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from programmes.choices import BodyKind
@@ -29,8 +30,10 @@ def moment(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
-def review_with_recommendations(*, title: str, total: int, implemented: int, stage=ReviewStage.IMPLEMENTING):
-    review = ReviewFactory(title=title, stage=stage)
+def review_with_recommendations(
+    *, title: str, total: int, implemented: int, stage=ReviewStage.IMPLEMENTING, programme=None
+):
+    review = ReviewFactory(title=title, stage=stage, **({"programme": programme} if programme else {}))
     source = SourceFactory(review=review, programme=review.programme)
     for index in range(total):
         done = index < implemented
@@ -51,10 +54,13 @@ def test_signed_out_visitor_is_sent_to_sign_in(client):
 
 
 def test_each_review_shows_its_stage_and_implementation_rate(member_client):
-    review_with_recommendations(title="Managing Demand", total=17, implemented=1)
-    review_with_recommendations(title="Consultation", total=4, implemented=2, stage=ReviewStage.REPORTED)
+    programme = ProgrammeFactory()
+    review_with_recommendations(title="Managing Demand", total=17, implemented=1, programme=programme)
+    review_with_recommendations(
+        title="Consultation", total=4, implemented=2, stage=ReviewStage.REPORTED, programme=programme
+    )
 
-    response = member_client.get("/")
+    response = member_client.get("/", {"programme": programme.pk})
 
     assert response.status_code == 200
     rows = {row.title: row for row in response.context["dashboard"].reviews}
@@ -81,26 +87,39 @@ def test_not_pursued_recommendations_are_left_out_of_the_rate(member_client):
     assert row.by_decision[DecisionStatus.NOT_PURSUED] == 1
 
 
-def test_needs_the_committee_lists_gaps_waiting_reviews_and_long_overdue_actions(member_client):
-    waiting = ReviewFactory(title="Operational Support", stage=ReviewStage.REPORTED)
-    unowned = RecommendationFactory(owner=None, text="Publish a demand strategy.")
-    undated = RecommendationFactory(original_target_date=None, timescale="")
-    unfunded = RecommendationFactory(funding_amount=None, funding_source="")
-    late = ActionFactory(description="Risk assessment framework for single crewing", due_date=days(-120))
-    ActionFactory(description="Recently late", due_date=days(-30))
+def test_needs_the_committee_counts_gaps_waiting_reviews_and_long_overdue_actions_and_links_to_them(member_client):
+    programme = ProgrammeFactory()
+    waiting = ReviewFactory(title="Operational Support", stage=ReviewStage.REPORTED, programme=programme)
+    source = SourceFactory(review=waiting, programme=programme)
+    funded = {"funding_source": "Within existing budgets"}
+    unowned = RecommendationFactory(source=source, owner=None, text="Publish a demand strategy.", **funded)
+    RecommendationFactory(source=source, original_target_date=None, timescale="", **funded)
+    RecommendationFactory(source=source, funding_amount=None, funding_source="")
+    RecommendationFactory(source=source, **funded)
+    late = ActionFactory(
+        recommendation=unowned, description="Risk assessment framework for single crewing", due_date=days(-120)
+    )
+    ActionFactory(recommendation=unowned, description="Recently late", due_date=days(-30))
+    ActionFactory(description="Another programme's, long overdue", due_date=days(-200))
 
-    response = member_client.get("/")
+    response = member_client.get("/", {"programme": programme.pk})
     dashboard = response.context["dashboard"]
+    html = response.content.decode()
 
-    gaps = {gap["id"]: gap["missing"] for gap in dashboard.gaps}
-    assert "owner" in gaps[unowned.pk]
-    assert "target date" in gaps[undated.pk]
-    assert "funding" in gaps[unfunded.pk]
+    assert dashboard.gaps_count == 3
     awaiting = {row.title: row.awaiting for row in dashboard.awaiting}
     assert awaiting[waiting.title] == "Management board approval of the final report"
-    assert waiting.title in response.content.decode()
-    assert [action["id"] for action in dashboard.long_overdue] == [late.pk]
-    assert "120 days overdue" in response.content.decode()
+    assert waiting.title in html
+    assert dashboard.long_overdue_count == 1
+    # The lists are linked to, not repeated: the link shows exactly the actions counted.
+    assert late.description not in html
+    before = dashboard.long_overdue_before
+    link = f"/actions/?programme={programme.pk}&amp;overdue=true&amp;due_before={before:%Y-%m-%d}"
+    assert link in html
+    listed = member_client.get(link.replace("&amp;", "&"))
+    assert [action["id"] for action in listed.context["object_list"]] == [late.pk]
+    gaps = member_client.get(f"/recommendations/?programme={programme.pk}&has_gaps=true")
+    assert gaps.context["paginator"].count == dashboard.gaps_count
 
 
 def test_overdue_and_red_actions_are_counted_per_review(member_client):
@@ -172,11 +191,10 @@ def test_trend_counts_implemented_recommendations_by_quarter(member_client):
     assert "<svg" in response.content.decode()
 
 
-def _register_of_size(n: int):
+def _register_of_size(n: int, programme):
     # Reviews, recommendations and actions are recorded a week back, so that the register 'as at' yesterday holds
     # the same rows. (History rows cannot be re-dated afterwards: the history tables refuse updates.)
     week_ago = moment(days(-7))
-    programme = ProgrammeFactory()
     for index in range(n):
         review = ReviewFactory.build(
             programme=programme, stage=ReviewStage.REPORTED if index % 2 else ReviewStage.IMPLEMENTING
@@ -191,23 +209,36 @@ def _register_of_size(n: int):
         save_with_history(action, actor=None, when=week_ago)
 
 
-# Session, user, the register's version (bvgov.page_cache), reviews, recommendation counts, action counts, gaps with
-# their count, long overdue with their count, trend. (10 before the counts joined their lists' queries.)
-QUERIES = 9
+# Session, user, the programme's choices, the current programme, the register's version (programmes.versions), then,
+# unless the page is in the cache for that version: reviews, recommendation counts, action counts, the gaps' count,
+# the long overdue count, the trend.
+QUERIES = 11
+# A page in the pages cache for the register's version reads nothing of the register.
+CACHED_QUERIES = 5
 
 
 @pytest.mark.parametrize("as_at", [None, "past"])
 def test_the_dashboard_costs_the_same_queries_for_2_and_50_reviews(member_client, django_assert_num_queries, as_at):
     params = {"as_at": days(-1).isoformat()} if as_at else {}
-    _register_of_size(2)
+    programme = ProgrammeFactory()
+    _register_of_size(2, programme)
     member_client.get("/", params)
+    caches["pages"].clear()
     with django_assert_num_queries(QUERIES) as small:
         member_client.get("/", params)
-    _register_of_size(48)
+    _register_of_size(48, programme)
     with django_assert_num_queries(QUERIES) as large:
         response = member_client.get("/", params)
     assert len(response.context["dashboard"].reviews) == 50
     assert len(small.captured_queries) == len(large.captured_queries)
+    with django_assert_num_queries(CACHED_QUERIES):
+        again = member_client.get("/", params)
+    assert _main(again) == _main(response)
+
+
+def _main(response) -> str:
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_board_dashboard_lists_its_reviews_actions_by_owner_decisions_waiting_and_changes(member_client, manager_user):
@@ -311,6 +342,7 @@ def test_the_board_dashboard_costs_the_same_queries_for_2_and_50_actions(
 
     actions(2)
     member_client.get("/boards/", {"body": board.pk})
+    caches["pages"].clear()
     with django_assert_num_queries(BOARD_QUERIES) as small:
         member_client.get("/boards/", {"body": board.pk})
     actions(48)
@@ -320,10 +352,10 @@ def test_the_board_dashboard_costs_the_same_queries_for_2_and_50_actions(
     assert len(small.captured_queries) == len(large.captured_queries)
 
 
-# Session, user, the board, its choices, the ids of its reviews and the register's version (the board's page version,
-# bvgov.page_cache.board_version), reviews, actions with their count, recommendations waiting, last meeting, changes
-# since with their count. (11 before the counts joined their lists' queries; 10 before the board had its own version.)
-BOARD_QUERIES = 11
+# Session, user, the board, its programmes, the current programme, the register's version, the choices of board and
+# programme, then, unless the page is in the cache for that version: reviews, actions with their count,
+# recommendations waiting with their count, last meeting, changes since by kind, and the latest of them.
+BOARD_QUERIES = 14
 
 
 @pytest.mark.parametrize("far", ["0001-01-01", "1899-12-31"])
@@ -332,3 +364,92 @@ def test_an_as_at_date_before_the_register_is_explained_not_a_server_error(membe
 
     assert response.status_code == 200
     assert "must be on or after 1 January 1990" in response.content.decode()
+
+
+def test_the_dashboard_shows_the_current_programme_and_any_other_by_the_picker(member_client):
+    older = ProgrammeFactory(name="Best Value Programme 2002/03", start_date=days(-900), end_date=days(-535))
+    current = ProgrammeFactory(name="Best Value Programme 2026/27", start_date=days(-100), end_date=days(265))
+    review_with_recommendations(title="Managing Demand", total=17, implemented=1, programme=older)
+    review_with_recommendations(title="Call Handling", total=2, implemented=2, programme=current)
+
+    today = member_client.get("/")
+    picked = member_client.get("/", {"programme": older.pk})
+
+    assert today.context["programme"] == current
+    assert [row.title for row in today.context["dashboard"].reviews] == ["Call Handling"]
+    assert "Managing Demand" not in today.content.decode()
+    assert [row.title for row in picked.context["dashboard"].reviews] == ["Managing Demand"]
+    assert picked.context["dashboard"].totals["implemented"] == 1
+    assert "1 of 17 implemented" in picked.content.decode()
+
+
+def test_an_unknown_programme_is_explained_and_the_current_one_shown(member_client):
+    current = ProgrammeFactory()
+
+    response = member_client.get("/", {"programme": "99999"})
+
+    assert response.status_code == 200
+    assert "Choose a programme from the list." in response.content.decode()
+    assert response.context["programme"] == current
+
+
+def test_the_overview_has_a_row_per_programme_with_its_figures_linking_to_its_dashboard(member_client):
+    older = ProgrammeFactory(name="Best Value Programme 2002/03", start_date=days(-900), end_date=days(-535))
+    current = ProgrammeFactory(name="Best Value Programme 2026/27")
+    review = review_with_recommendations(title="Managing Demand", total=17, implemented=1, programme=older)
+    ActionFactory(recommendation=review.recommendations.first(), due_date=days(-5))
+    review_with_recommendations(title="Call Handling", total=2, implemented=2, programme=current)
+
+    response = member_client.get("/overview/")
+
+    rows = {row.title: row for row in response.context["overview"].programmes}
+    assert rows[older.name].implementation_rate == "1 of 17"
+    assert rows[older.name].actions_overdue == 1 and rows[older.name].reviews == 1
+    assert rows[current.name].implementation_rate == "2 of 2"
+    assert response.context["overview"].totals["implemented"] == 3
+    html = response.content.decode()
+    assert f'href="/?programme={older.pk}"' in html
+
+
+def test_a_board_sees_a_summary_of_changes_since_it_met_and_a_link_to_all_of_them(member_client, manager_user):
+    board = BodyFactory(name="Managing Demand Implementation Project Board", kind=BodyKind.IMPLEMENTATION_BOARD)
+    MeetingFactory(body=board, date=days(-7))
+    review = ReviewFactory(title="Managing Demand", implementation_board=board, stage=ReviewStage.IMPLEMENTING)
+    rec = RecommendationFactory(review=review, source=SourceFactory(review=review, programme=review.programme))
+    action = ActionFactory(recommendation=rec, due_date=days(30), description="Single crewing pilot")
+    action.status = ActionStatus.BLOCKED
+    save_with_history(action, actor=manager_user, reason="Waits on C3i")
+    action.description = "Single crewing pilot in two boroughs"
+    save_with_history(action, actor=manager_user, reason="Wording")
+    ActionFactory(description="Another review's action")
+
+    response = member_client.get("/boards/", {"body": board.pk})
+
+    changes = response.context["dashboard"].changes
+    kinds = {kind["name"]: kind["count"] for kind in changes.by_kind}
+    assert kinds["actions"] == 3  # created, blocked, reworded: the other review's action is not among them
+    # The status change matters most; the rewording does not.
+    assert [item["entry"].reason for item in changes.significant] == ["Waits on C3i"]
+    html = response.content.decode()
+    assert "Waits on C3i" in html
+    trail = member_client.get("/audit/", {"board": board.pk, "date_from": changes.since.isoformat()})
+    assert f"/audit/?board={board.pk}&amp;date_from={changes.since:%Y-%m-%d}" in html
+    assert all(entry.review_id == review.pk for entry in trail.context["page"].object_list)
+    assert len(trail.context["page"].object_list) == changes.count
+
+
+def test_the_trend_has_every_quarter_of_the_programme_even_one_with_nothing_implemented(member_client):
+    programme = ProgrammeFactory(start_date=datetime.date(2002, 4, 1), end_date=datetime.date(2003, 3, 31))
+    review = review_with_recommendations(title="Managing Demand", total=1, implemented=0, programme=programme)
+    for day in [datetime.date(2002, 5, 1), datetime.date(2003, 2, 1)]:
+        RecommendationFactory(
+            source=review.sources.get(),
+            implementation_status=ImplementationStatus.IMPLEMENTED,
+            implemented_on=day,
+        )
+
+    trend = member_client.get("/", {"programme": programme.pk}).context["dashboard"].trend
+
+    assert [point["label"] for point in trend] == ["2002 Q2", "2002 Q3", "2002 Q4", "2003 Q1"]
+    assert [point["implemented"] for point in trend] == [1, 0, 0, 1]
+    assert [point["cumulative"] for point in trend] == [1, 1, 1, 2]

@@ -6,9 +6,12 @@ import pytest
 from django.db import InterfaceError, OperationalError
 from django.test import Client
 
+from tests.programmes.factories import ProgrammeFactory
+
 
 @pytest.fixture
 def failing_client(member_user):
+    ProgrammeFactory()  # a programme to show, so that the dashboard reads the register
     client = Client(raise_request_exception=False)
     client.force_login(member_user)
     return client

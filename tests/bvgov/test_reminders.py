@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bvgov.models import ReminderSent
 from bvgov.reminders import chair_digests, owner_digests
-from bvgov.selectors import board_reviews
+from bvgov.selectors.boards import board_reviews
 from programmes.choices import BodyKind, MembershipRole
 from recommendations.choices import ActionStatus
 from tests.bvgov.factories import UserFactory

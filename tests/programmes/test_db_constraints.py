@@ -52,3 +52,90 @@ def test_a_constraint_on_an_excluded_field_is_left_alone(django_assert_num_queri
     action = Action(description="Publish the strategy", rag_override="red", rag_override_reason="")
     with django_assert_num_queries(0):
         action.validate_constraints(exclude={"rag_override_reason"})
+
+
+def _constraints():
+    """Every check constraint in the project that full_clean() may evaluate in Python, with its model."""
+    from django.apps import apps
+
+    from programmes.db import CheckConstraint
+
+    found = []
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, CheckConstraint):
+                found.append((model, constraint))
+    return found
+
+
+def _condition_fields(model, node) -> set:
+    from django.db.models import F, Q
+
+    names = set()
+    for child in node.children if isinstance(node, Q) else []:
+        if isinstance(child, Q):
+            names |= _condition_fields(model, child)
+        else:
+            lookup, value = child
+            names.add(lookup.split("__")[0])
+            if isinstance(value, F):
+                names.add(value.name)
+    return names
+
+
+def _candidates(field, rng) -> list:
+    """Values a field may be given, the edges a constraint compares against among them."""
+    from django.db import models
+
+    if field.choices:
+        values = [value for value, _ in field.flatchoices] + ["not-a-choice"]
+    elif isinstance(field, models.DateField):
+        values = [START + datetime.timedelta(days=rng.randint(-3, 3)) for _ in range(3)] + [START]
+    elif isinstance(field, models.DecimalField | models.IntegerField | models.FloatField):
+        values = [0, 1, -1, rng.randint(-1000, 1000)]
+    elif isinstance(field, models.BooleanField):
+        values = [True, False]
+    elif isinstance(field, models.ForeignKey):
+        values = []
+    else:
+        values = ["", "x", "Reason given"]
+    return values + ([None] if field.null else [])
+
+
+def _passes(validate, model, instance, **bound) -> bool:
+    try:
+        if bound:
+            validate(bound["constraint"], model, instance)
+        else:
+            validate(model, instance)
+    except ValidationError:
+        return False
+    return True
+
+
+def test_the_python_check_gives_the_databases_answer_for_every_constraint_over_generated_values():
+    """The evaluator (programmes.db.CheckConstraint) against the database's own answer (Django's CheckConstraint
+    validate, which asks the database), for every check constraint of every model, over 60 generated rows each."""
+    import random
+
+    from django.db import models
+
+    rng = random.Random(20261206)
+    compared = 0
+    for model, constraint in _constraints():
+        fields = {field.name: field for field in model._meta.concrete_fields}
+        names = sorted(name for name in _condition_fields(model, constraint.condition) if name in fields)
+        for _ in range(60):
+            instance = model()
+            for name in names:
+                options = _candidates(fields[name], rng)
+                if options:
+                    setattr(instance, fields[name].attname, rng.choice(options))
+            answers = [
+                _passes(constraint.validate, model, instance),
+                _passes(models.CheckConstraint.validate, model, instance, constraint=constraint),
+            ]
+            values = {name: getattr(instance, fields[name].attname) for name in names}
+            assert answers[0] == answers[1], f"{model.__name__} {constraint.name} {values}: python {answers[0]}"
+            compared += 1
+    assert compared >= 60 * 10

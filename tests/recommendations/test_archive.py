@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from bvgov.selectors import committee_dashboard
+from bvgov.selectors.committee import committee_dashboard
 from programmes.audit import verify_chain
 from programmes.history import latest_version, save_with_history
 from programmes.models import AuditEntry

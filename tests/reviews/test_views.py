@@ -494,7 +494,7 @@ def test_review_list_costs_the_same_queries_for_2_and_50_reviews(member_client, 
         member_client,
         reverse("reviews:review_list"),
         grow=lambda: add(48),
-        expected=6,  # session, user, the "Add a review" permission (bvgov.backends), count, rows, programme options
+        expected=7,  # session, user, the "Add a review" permission (own, groups'), count, rows, programme options
         django_assert_num_queries=django_assert_num_queries,
     )
     assert "50 reviews<" in text_of(response)
@@ -518,8 +518,9 @@ def test_review_page_costs_the_same_queries_for_2_and_50_rows(member_client, dja
         member_client,
         review.get_absolute_url(),
         grow=lambda: add(48),
-        # session, user, review, aims, inspections, decisions, recommendations, the edit/decide permissions
-        expected=8,
+        # session, user, review, aims, inspections, decisions, recommendations, the edit/decide permissions (own,
+        # groups')
+        expected=9,
         django_assert_num_queries=django_assert_num_queries,
     )
     assert "(50 recorded)" in text_of(response)

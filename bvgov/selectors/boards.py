@@ -1,0 +1,156 @@
+"""A board's dashboard: its reviews in one programme, what is due and overdue by owner, the decisions waiting for it,
+and a summary of what changed in its reviews since it last met."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from programmes.choices import BodyKind
+from programmes.models import AuditEntry, Body, Decision, Meeting, Programme
+from recommendations.choices import DecisionStatus
+from recommendations.models import Action, Recommendation
+from recommendations.querysets import due_soon_action_q, overdue_action_q
+from reviews.choices import AWAITING_BODY_KINDS
+from reviews.models import Review
+
+from .register import first_rows_and_count, group_by, start_of_day
+from .trail import audit_trail
+
+BOARD_KINDS = (
+    BodyKind.AUTHORITY,
+    BodyKind.COMMITTEE,
+    BodyKind.MANAGEMENT_BOARD,
+    BodyKind.PROGRAMME_BOARD,
+    BodyKind.PROJECT_BOARD,
+    BodyKind.IMPLEMENTATION_BOARD,
+    BodyKind.STRATEGY_BOARD,
+)
+# The authority and the management board answer for every review; other bodies for the reviews they oversee.
+WHOLE_PROGRAMME_KINDS = (BodyKind.AUTHORITY, BodyKind.MANAGEMENT_BOARD)
+LIST_LIMIT = 25
+WAITING_SHOWN = 10
+# The changes that matter most to a board, of those since it last met: decisions, and these fields changing.
+SIGNIFICANT_FIELDS = frozenset(
+    {"stage", "decision_status", "implementation_status", "status", "rag_override", "due_date", "target_date", "owner"}
+)
+SIGNIFICANT_READ = 200
+SIGNIFICANT_SHOWN = 8
+
+
+def boards():
+    return Body.objects.filter(kind__in=BOARD_KINDS).order_by("name")
+
+
+def board_reviews(body: Body):
+    if body.kind in WHOLE_PROGRAMME_KINDS:
+        return Review.objects.all()
+    return Review.objects.filter(
+        Q(project_board=body)
+        | Q(implementation_board=body)
+        | Q(challenge_panel=body)
+        | Q(programme__programme_board=body)
+        | Q(programme__executive_body=body)
+    )
+
+
+def board_programmes(body: Body):
+    """The programmes in which the board oversees a review, newest first."""
+    return Programme.objects.filter(pk__in=board_reviews(body).values("programme_id")).order_by(
+        F("start_date").desc(nulls_last=True), "name"
+    )
+
+
+@dataclass
+class ChangeSummary:
+    """What changed in the board's reviews since a moment: counts by kind of record, the changes that matter most."""
+
+    since: datetime.date
+    count: int
+    by_kind: list[dict]
+    significant: list
+
+
+@dataclass
+class BoardDashboard:
+    body: Body
+    programme: Programme | None
+    today: datetime.date
+    reviews: list
+    actions_by_owner: list
+    actions_count: int
+    reviews_waiting: list
+    recommendations_waiting: list
+    recommendations_waiting_count: int
+    last_meeting: Meeting | None
+    changes: ChangeSummary | None
+
+
+def board_dashboard(*, body: Body, programme: Programme | None) -> BoardDashboard:
+    today = timezone.localdate()
+    scoped = board_reviews(body)
+    if programme is not None:
+        scoped = scoped.filter(programme=programme)
+    reviews = list(scoped.order_by("title", "id"))
+    review_ids = [review.pk for review in reviews]
+    # The board's actions through its reviews' recommendations, read by their index (a join on the review would
+    # have the database read every open action of the register first).
+    recommendation_ids = Recommendation.objects.filter(review_id__in=review_ids).values("id")
+    actions, actions_count = first_rows_and_count(
+        Action.objects.filter(recommendation_id__in=Subquery(recommendation_ids))
+        .filter(overdue_action_q(today) | due_soon_action_q(today))
+        .select_related("owner", "recommendation__review")
+        .order_by("owner__name", "due_date", "id"),
+        LIST_LIMIT,
+    )
+    waiting, waiting_count = first_rows_and_count(
+        Recommendation.objects.filter(review_id__in=review_ids, decision_status=DecisionStatus.PROPOSED)
+        .select_related("source", "review")
+        .order_by("review__title", "id"),
+        WAITING_SHOWN,
+    )
+    last_meeting = body.meetings.filter(date__lte=today).order_by("-date").first()
+    return BoardDashboard(
+        body=body,
+        programme=programme,
+        today=today,
+        reviews=reviews,
+        actions_by_owner=[
+            {"owner": owner, "actions": owned, "overdue": sum(1 for a in owned if a.days_overdue(today))}
+            for owner, owned in group_by(actions, key=lambda action: action.owner).items()
+        ],
+        actions_count=actions_count,
+        reviews_waiting=[review for review in reviews if body.kind in AWAITING_BODY_KINDS.get(review.stage, ())],
+        recommendations_waiting=waiting,
+        recommendations_waiting_count=waiting_count,
+        last_meeting=last_meeting,
+        changes=changes_since(review_ids, last_meeting.date) if last_meeting else None,
+    )
+
+
+def changes_since(review_ids: list, day: datetime.date) -> ChangeSummary:
+    """Counts by kind of record (one grouped query), then the newest significant changes among the latest
+    SIGNIFICANT_READ entries: decisions recorded, and changes of stage, status, dates and owners (only those fields)."""
+    entries = AuditEntry.objects.filter(review_id__in=review_ids, history_date__gte=start_of_day(day))
+    kinds = Counter(dict(entries.values_list("content_type_id").annotate(n=Count("id")).order_by()))
+    decision_type = ContentType.objects.get_for_model(Decision).pk
+    by_kind = [
+        {"name": ContentType.objects.get_for_id(pk).model_class()._meta.verbose_name_plural, "count": n}
+        for pk, n in kinds.most_common()
+    ]
+    # Ordered by an expression, not the column, so that the database picks the reviews' entries by the review index
+    # and sorts them, instead of walking the whole trail by date to find them.
+    newest = entries.order_by(Coalesce("history_date", "history_date").desc(), F("id").desc()).values("id")
+    significant = []
+    for entry in audit_trail().filter(pk__in=Subquery(newest[:SIGNIFICANT_READ])):
+        if entry.content_type_id == decision_type and entry.history_type == "+":
+            significant.append({"entry": entry, "changes": []})
+        elif entry.history_type == "~":
+            changes = [change for change in entry.changes if change.get("field") in SIGNIFICANT_FIELDS]
+            if changes:
+                significant.append({"entry": entry, "changes": changes})
+    return ChangeSummary(since=day, count=kinds.total(), by_kind=by_kind, significant=significant[:SIGNIFICANT_SHOWN])

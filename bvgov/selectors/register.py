@@ -1,0 +1,103 @@
+"""The register as it stands now or as it stood at the end of any past day (reconstructed from simple-history),
+for one programme or the whole register. Every dashboard reads through it, so the same code shows both."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from programmes.archiving import Archivable, active_q
+from programmes.models import Programme
+from recommendations.models import Action, Recommendation
+from reviews.models import Review
+
+
+@dataclass(frozen=True)
+class Register:
+    """The three querysets a dashboard reads, live or as they stood at the end of `as_at`, scoped to `programme`
+    (None: the whole register)."""
+
+    today: datetime.date
+    as_at: datetime.date | None
+    programme: Programme | None
+    reviews: object
+    recommendations: object
+    actions: object
+
+    @property
+    def is_historical(self) -> bool:
+        return self.as_at is not None
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def register_at(as_at: datetime.date | None = None, *, programme: Programme | None = None) -> Register:
+    today = timezone.localdate()
+    if as_at is None or as_at >= today:
+        as_at, reviews, recommendations, actions = None, Review.objects, Recommendation.objects, Action.objects
+    else:
+        moment = end_of_day(as_at)
+        reviews, recommendations, actions = (as_of(model, moment) for model in (Review, Recommendation, Action))
+        today = as_at
+    reviews, recommendations, actions = reviews.all(), recommendations.all(), actions.all()
+    if programme is not None:
+        reviews = reviews.filter(programme=programme)
+        recommendations = recommendations.filter(source__programme=programme)
+        actions = actions.filter(recommendation__source__programme=programme)
+    return Register(today, as_at, programme, reviews, recommendations, actions)
+
+
+def as_of(model, moment: datetime.datetime):
+    """The history rows that give each record's state at `moment`, records deleted or archived by then left out.
+
+    Like simple-history's `as_of`, but two rows of one record written in the same instant (a save and its m2m
+    change, say) are told apart by history_id, so no record is counted twice.
+    """
+    history = model.history.model.objects.filter(history_date__lte=moment)
+    later = history.filter(id=OuterRef("id")).filter(
+        Q(history_date__gt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
+    )
+    state = history.filter(~Exists(later)).exclude(history_type="-")
+    if issubclass(model, Archivable):
+        state = state.filter(active_q())
+    return state
+
+
+def current_programme(day: datetime.date) -> Programme | None:
+    """The programme running on `day`: the latest started by then whose end is not before it, else the latest
+    started by then, else the first there is."""
+    started = Programme.objects.filter(Q(start_date__lte=day) | Q(start_date__isnull=True))
+    running = started.filter(Q(end_date__gte=day) | Q(end_date__isnull=True))
+    ordered = (F("start_date").desc(nulls_last=True), "-id")
+    return (
+        running.order_by(*ordered).first()
+        or started.order_by(*ordered).first()
+        or Programme.objects.order_by("start_date", "id").first()
+    )
+
+
+def first_rows_and_count(queryset, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and how many there are in all, in one query: the count is a scalar subquery over the
+    same filter, which the database works out once (from an index where it can) before the limit applies."""
+    count = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
+    rows = list(queryset.annotate(rows_in_all=Subquery(count, output_field=IntegerField()))[:limit])
+    if not rows:
+        return rows, 0
+    first = rows[0]
+    return rows, first["rows_in_all"] if isinstance(first, dict) else first.rows_in_all
+
+
+def group_by(items, key) -> dict:
+    grouped = defaultdict(list)
+    for item in items:
+        grouped[key(item)].append(item)
+    return dict(grouped)
