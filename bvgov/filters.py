@@ -3,8 +3,10 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import F
 
-from programmes.models import AuditEntry
+from programmes.filters import ProgrammeScopedChoices
+from programmes.models import AuditEntry, Programme
 from programmes.widgets import USER_LABEL, QuickSelect
 from reviews.filters import review_choice_filter
 from reviews.models import Review
@@ -14,7 +16,7 @@ from .selectors.boards import board_reviews, boards
 from .selectors.register import start_of_day
 
 
-class AuditTrailFilter(django_filters.FilterSet):
+class AuditTrailFilter(ProgrammeScopedChoices, django_filters.FilterSet):
     """The inspector's filters over the audit trail: which kind of object, which one, who, when, which review."""
 
     content_type = django_filters.ModelChoiceFilter(
@@ -33,6 +35,12 @@ class AuditTrailFilter(django_filters.FilterSet):
     date_to = django_filters.DateFilter(
         label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
+    programme = django_filters.ModelChoiceFilter(
+        label="Programme",
+        queryset=Programme.objects.order_by(F("start_date").desc(nulls_last=True), "name"),
+        empty_label="Any programme",
+        method="filter_programme",
+    )
     review = review_choice_filter(empty_label="All reviews", method="filter_review")
     board = django_filters.ModelChoiceFilter(
         widget=QuickSelect(label_fields=("name",), label=str),
@@ -44,6 +52,8 @@ class AuditTrailFilter(django_filters.FilterSet):
     reason = django_filters.CharFilter(
         label="Reason contains", field_name="reason", lookup_expr="icontains", max_length=200
     )
+
+    programme_scoped = {"review": "programme"}
 
     class Meta:
         model = AuditEntry
@@ -62,6 +72,9 @@ class AuditTrailFilter(django_filters.FilterSet):
             get_user_model().objects.order_by("username").only("username", "first_name", "last_name")
         )
         self.filters["review"].queryset = Review.objects.order_by("title").only("title")
+
+    def filter_programme(self, queryset, name, value):
+        return queryset.filter(review_id__in=Review.objects.filter(programme=value).values("id")) if value else queryset
 
     def filter_review(self, queryset, name, value):
         return queryset.filter(review_id=value.pk) if value else queryset

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from programmes.listing import csv_response
+from programmes.selectors import current_programme
 from programmes.versions import register_version
 from recommendations.choices import DUE_SOON_DAYS, STALE_UPDATE_DAYS
 from recommendations.querysets import LONG_OVERDUE_DAYS
@@ -24,7 +25,6 @@ from .selectors.gaps import (
     outcomes_coverage,
     unsupported_outcomes,
 )
-from .selectors.register import current_programme
 from .selectors.trail import AUDIT_EXPORT_COLUMNS, audit_export_rows, audit_trail, decision_chains, object_trail
 
 

@@ -5,11 +5,12 @@ from functools import reduce
 
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 
 from .choices import BodyKind, DecisionKind, DecisionOutcome, IndicatorDirection, RiskStatus
 from .forms import NativeDateInput
 from .models import Body, Decision, Indicator, Meeting, Person, Programme, Risk
-from .selectors import decision_subject_choices
+from .selectors import current_programme, decision_subject_choices
 from .widgets import QuickSelect
 
 
@@ -25,6 +26,35 @@ class PanelFilterSet(django_filters.FilterSet):
             ):
                 field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} govuk-!-width-full".strip()
         return form
+
+
+class ProgrammeScopedChoices:
+    """A FilterSet whose long choice lists (reviews, reports) offer the records of the programme chosen in its
+    `programme` filter, or of the current programme when none is, with the record chosen: two thousand reviews in one
+    select are no use to a person, and writing them cost more than the list's rows. Any record stays a valid choice,
+    so a link from a review's page to its actions still works.
+
+    `programme_scoped` maps a filter's name to its choices' lookup of their programme."""
+
+    programme_scoped: dict[str, str] = {}
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(self, "_choices_scoped", False):
+            self._choices_scoped = True
+            programme = _chosen(form, "programme", Programme.objects.all()) or current_programme(timezone.localdate())
+            for name, lookup in self.programme_scoped.items():
+                field = form.fields[name]
+                offered = Q(**{lookup: programme})
+                chosen = _chosen(form, name, field.queryset)
+                field.widget.offered = field.queryset.filter(offered | Q(pk=chosen.pk) if chosen else offered)
+        return form
+
+
+def _chosen(form, name: str, queryset):
+    value = form.data.get(form.add_prefix(name)) if form.is_bound else None
+    return queryset.filter(pk=value).first() if value and str(value).isdigit() else None
 
 
 class SearchFilter(django_filters.CharFilter):

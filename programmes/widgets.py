@@ -20,6 +20,8 @@ class QuickSelect(forms.Select):
         super().__init__(attrs, choices)
         self.label_fields = label_fields
         self.label = label
+        # The records offered, where fewer than the field accepts (programmes.filters.ProgrammeScopedChoices).
+        self.offered = None
 
     def _choice_pairs(self):
         choices = self.choices
@@ -28,7 +30,8 @@ class QuickSelect(forms.Select):
             return
         if choices.field.empty_label is not None:
             yield "", choices.field.empty_label
-        for pk, *values in choices.queryset.values_list("pk", *self.label_fields):
+        queryset = choices.queryset if self.offered is None else self.offered
+        for pk, *values in queryset.values_list("pk", *self.label_fields):
             yield pk, self.label(*values)
 
     def render(self, name, value, attrs=None, renderer=None):

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from programmes.filters import ProgrammeScopedChoices
 from programmes.models import Person, Programme
 from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect
 from reviews.filters import review_choice_filter
@@ -78,7 +79,7 @@ def programme_choice_filter(*, field_name: str) -> django_filters.ModelChoiceFil
     )
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(ProgrammeScopedChoices, django_filters.FilterSet):
     """What a member narrows the recommendations register by before a meeting."""
 
     q = django_filters.CharFilter(label="Search", method="filter_search", help_text="Number, text, response or theme")
@@ -104,6 +105,7 @@ class RecommendationFilter(django_filters.FilterSet):
     source = django_filters.ModelChoiceFilter(
         widget=QuickSelect(**TITLE_LABEL),
         label="Source",
+        help_text="Those of the programme chosen, or of the current one",
         queryset=None,
         empty_label="Any report",
     )
@@ -118,6 +120,8 @@ class RecommendationFilter(django_filters.FilterSet):
         label="Priority", choices=Priority.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     theme = django_filters.ChoiceFilter(label="Theme", choices=[], empty_label="Any theme")
+
+    programme_scoped = {"review": "programme", "source": "programme"}
 
     class Meta:
         model = Recommendation
@@ -152,7 +156,7 @@ def _themes():
     return [(theme, theme) for theme in themes]
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(ProgrammeScopedChoices, django_filters.FilterSet):
     """What a member or the programme manager narrows the implementation actions by."""
 
     q = django_filters.CharFilter(
@@ -183,6 +187,8 @@ class ActionFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         label="Due on or before", field_name="due_date", lookup_expr="lte", widget=_date_widget(), help_text=DATE_HINT
     )
+
+    programme_scoped = {"review": "programme"}
 
     class Meta:
         model = Action

@@ -15,6 +15,7 @@ def review_choice_filter(*, empty_label: str = "Any review", **kwargs) -> django
     return django_filters.ModelChoiceFilter(
         widget=QuickSelect(**TITLE_LABEL),
         label="Review",
+        help_text="Those of the programme chosen, or of the current one",
         queryset=None,
         empty_label=empty_label,
         **kwargs,

@@ -28,6 +28,8 @@ from .register import Register, register_at
 ACCEPTED = (DecisionStatus.ACCEPTED, DecisionStatus.PARTLY_ACCEPTED)
 # The trend chart shows at most this many quarters, the latest; the cumulative figure includes the earlier ones.
 TREND_QUARTERS = 16
+# The dashboard lists this many reviews, those with the most overdue actions first, and links to all of them.
+REVIEWS_SHOWN = 15
 
 
 @dataclass
@@ -49,6 +51,8 @@ class ProgressRow:
     actions_open: int = 0
     actions_overdue: int = 0
     actions_red: int = 0
+    actions_long_overdue: int = 0
+    gaps: int = 0
 
     @property
     def total(self) -> int:
@@ -74,6 +78,7 @@ class ProgressRow:
         decision, implementation = count["decision_status"], count["implementation_status"]
         self.by_decision[decision] = self.by_decision.get(decision, 0) + count["n"]
         self.by_implementation[implementation] = self.by_implementation.get(implementation, 0) + count["n"]
+        self.gaps += count["gaps"]
         if decision in ACCEPTED:
             accepted = self.accepted_by_implementation
             accepted[implementation] = accepted.get(implementation, 0) + count["n"]
@@ -82,6 +87,7 @@ class ProgressRow:
         self.actions_open += count["open"]
         self.actions_overdue += count["overdue"]
         self.actions_red += count["red"]
+        self.actions_long_overdue += count["long_overdue"]
 
 
 @dataclass
@@ -91,10 +97,22 @@ class CommitteeDashboard:
     other_sources: list[ProgressRow]
     totals: dict
     awaiting: list[ProgressRow]
-    gaps_count: int
-    long_overdue_count: int
     trend: list[dict]
     by_status: list[dict]
+
+    @property
+    def reviews_shown(self) -> list[ProgressRow]:
+        """The reviews the committee should look at first: most overdue actions, then most red, then by title."""
+        ranked = sorted(self.reviews, key=lambda row: (-row.actions_overdue, -row.actions_red, row.title))
+        return ranked[:REVIEWS_SHOWN]
+
+    @property
+    def gaps_count(self) -> int:
+        return self.totals["gaps"]
+
+    @property
+    def long_overdue_count(self) -> int:
+        return self.totals["long_overdue"]
 
     @property
     def long_overdue_before(self) -> datetime.date:
@@ -103,20 +121,25 @@ class CommitteeDashboard:
 
 
 def _recommendation_counts(register: Register, *group):
+    """Recommendations by decision and implementation status, with how many of them are accepted, outstanding and
+    missing an owner, a target date or funding (the gaps)."""
+    gap = outstanding_recommendation_q() & (no_owner_q() | no_target_q() | no_funding_q())
     return (
         register.recommendations.values(*group, "decision_status", "implementation_status")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), gaps=Count("id", filter=gap))
         .order_by()
     )
 
 
 def _action_counts(register: Register, *group):
+    today = register.today
     return (
         register.actions.values(*group)
         .annotate(
             open=Count("id", filter=open_action_q()),
-            overdue=Count("id", filter=overdue_action_q(register.today)),
-            red=Count("id", filter=red_action_q(register.today)),
+            overdue=Count("id", filter=overdue_action_q(today)),
+            red=Count("id", filter=red_action_q(today)),
+            long_overdue=Count("id", filter=overdue_action_q(today, by_days=LONG_OVERDUE_DAYS)),
         )
         .order_by()
     )
@@ -165,6 +188,8 @@ def totals_of(rows: list[ProgressRow]) -> dict:
         "open": sum(row.actions_open for row in rows),
         "overdue": sum(row.actions_overdue for row in rows),
         "red": sum(row.actions_red for row in rows),
+        "long_overdue": sum(row.actions_long_overdue for row in rows),
+        "gaps": sum(row.gaps for row in rows),
     }
 
 
@@ -230,18 +255,12 @@ def committee_dashboard(
     register = register_at(as_at, programme=programme)
     reviews, other_sources = progress_rows(register)
     rows = reviews + other_sources
-    gaps = register.recommendations.filter(outstanding_recommendation_q()).filter(
-        no_owner_q() | no_target_q() | no_funding_q()
-    )
-    long_overdue = register.actions.filter(overdue_action_q(register.today, by_days=LONG_OVERDUE_DAYS))
     return CommitteeDashboard(
         register=register,
         reviews=reviews,
         other_sources=other_sources,
         totals=totals_of(rows),
         awaiting=[row for row in reviews if row.awaiting],
-        gaps_count=gaps.count(),
-        long_overdue_count=long_overdue.count(),
         trend=trend(register),
         by_status=by_status(rows),
     )

@@ -72,19 +72,6 @@ def as_of(model, moment: datetime.datetime):
     return state
 
 
-def current_programme(day: datetime.date) -> Programme | None:
-    """The programme running on `day`: the latest started by then whose end is not before it, else the latest
-    started by then, else the first there is."""
-    started = Programme.objects.filter(Q(start_date__lte=day) | Q(start_date__isnull=True))
-    running = started.filter(Q(end_date__gte=day) | Q(end_date__isnull=True))
-    ordered = (F("start_date").desc(nulls_last=True), "-id")
-    return (
-        running.order_by(*ordered).first()
-        or started.order_by(*ordered).first()
-        or Programme.objects.order_by("start_date", "id").first()
-    )
-
-
 def first_rows_and_count(queryset, limit: int) -> tuple[list, int]:
     """The first `limit` rows and how many there are in all, in one query: the count is a scalar subquery over the
     same filter, which the database works out once (from an index where it can) before the limit applies."""

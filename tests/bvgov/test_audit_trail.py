@@ -153,9 +153,9 @@ def _rows(response) -> str:
     return html[html.index('<tbody class="govuk-table__body">') : html.index("</tbody>")]
 
 
-# Session, user, the page of entries with users and kinds, and the filter form's choices (kinds, users, reviews,
-# boards).
-TRAIL_QUERIES = 7
+# Session, user, the page of entries with users and kinds, the current programme (whose reviews the filter offers),
+# and the filter form's choices (kinds, users, programmes, reviews, boards).
+TRAIL_QUERIES = 9
 
 
 def test_one_records_history_costs_the_same_queries_for_2_and_50_versions(

@@ -210,9 +210,9 @@ def _register_of_size(n: int, programme):
 
 
 # Session, user, the programme's choices, the current programme, the register's version (programmes.versions), then,
-# unless the page is in the cache for that version: reviews, recommendation counts, action counts, the gaps' count,
-# the long overdue count, the trend.
-QUERIES = 11
+# unless the page is in the cache for that version: reviews, recommendation counts (with the gaps), action counts
+# (with the long overdue), the trend.
+QUERIES = 9
 # A page in the pages cache for the register's version reads nothing of the register.
 CACHED_QUERIES = 5
 

@@ -15,7 +15,13 @@ from recommendations.choices import ActionStatus, DecisionStatus, Implementation
 from recommendations.models import Action, Comment, Recommendation
 from tests.bvgov.factories import UserFactory
 from tests.conftest import MEMBER
-from tests.programmes.factories import BodyFactory, DecisionFactory, PersonFactory, StrategicOutcomeFactory
+from tests.programmes.factories import (
+    BodyFactory,
+    DecisionFactory,
+    PersonFactory,
+    ProgrammeFactory,
+    StrategicOutcomeFactory,
+)
 from tests.recommendations.factories import (
     ActionFactory,
     CommentFactory,
@@ -24,6 +30,7 @@ from tests.recommendations.factories import (
     RecommendationFactory,
     SourceFactory,
 )
+from tests.reviews.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -972,9 +979,10 @@ class TestMyActionsStillWork:
 
 
 # Query counts. Each page's count is pinned, and it is the same with 2 rows and with 50: the joins are done once.
-# A user's permissions are two queries (their own, their groups'), as Django's backend reads them.
-RECOMMENDATION_LIST_QUERIES = 11
-ACTION_LIST_QUERIES = 7
+# A user's permissions are two queries (their own, their groups'), as Django's backend reads them. The lists read
+# the current programme, whose reviews (and reports) their filters offer.
+RECOMMENDATION_LIST_QUERIES = 12
+ACTION_LIST_QUERIES = 8
 RECOMMENDATION_DETAIL_QUERIES = 12
 # Session, user, the action (with whether it has dependencies either way), the dependencies it has (one way here;
 # each way is read only if there are some), the permissions, the updates, their evidence (read only if some has
@@ -1134,3 +1142,26 @@ class TestActionProgressPages:
         assert latest.index("Week 22") < latest.index("Week 21")
         assert all(f"Week {week}<" in everything for week in range(23))
         assert "The latest 20" not in everything
+
+
+def test_the_review_filter_offers_the_chosen_programmes_reviews_and_still_takes_any(member_client):
+    older = ProgrammeFactory(name="Best Value Programme 2002/03", start_date=days(-900), end_date=days(-535))
+    current = ProgrammeFactory(name="Best Value Programme 2026/27")
+    old_review = ReviewFactory(title="Managing Demand", programme=older)
+    ReviewFactory(title="Call Handling", programme=current)
+    action = ActionFactory(
+        recommendation=RecommendationFactory(source=SourceFactory(review=old_review, programme=older))
+    )
+
+    def offered(response) -> list[str]:
+        html = response.content.decode()
+        select = html[
+            html.index('<select name="review"') : html.index("</select>", html.index('<select name="review"'))
+        ]
+        return [title for title in ("Managing Demand", "Call Handling") if f">{title}</option>" in select]
+
+    assert offered(member_client.get("/actions/")) == ["Call Handling"]
+    assert offered(member_client.get("/actions/", {"programme": older.pk})) == ["Managing Demand"]
+    linked = member_client.get("/actions/", {"review": old_review.pk})  # as the review's page links to it
+    assert [row["id"] for row in linked.context["object_list"]] == [action.pk]
+    assert offered(linked) == ["Managing Demand", "Call Handling"]
