@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 
-from programmes.models import AuditEntry
+from core.models import AuditEntry
 from programmes.widgets import USER_LABEL, QuickSelect
 from reviews.filters import review_choice_filter
 from reviews.models import Review

@@ -22,7 +22,7 @@ import datetime
 
 from django.utils import timezone
 
-from programmes.models import AuditEntry
+from core.models import AuditEntry
 from programmes.versions import Entries, chain_head, kept_across
 
 # Records the committee dashboard does not show (no progress notes, challenges or accounts): writes to them change

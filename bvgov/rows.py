@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from bvgov.html import conditional_escape, format_html
-from bvgov.templatetags.bvgov_tags import status_tag
 from bvgov.templatetags.register_tags import HISTORY_TAG_CLASSES
+from core.html import conditional_escape, format_html
+from core.templatetags.core_tags import status_tag
 from recommendations.choices import (
     ACTION_CLOSED_STATUSES,
     ActionStatus,
@@ -91,7 +91,7 @@ def _kept_entry_rows(kind: str, entries, build) -> list[str]:
     missing = [entry for entry, key in zip(entries, keys, strict=True) if key not in _ENTRY_HTML]
     deferred = [entry for entry in missing if entry.changes is None]
     if deferred:
-        from programmes.models import AuditEntry
+        from core.models import AuditEntry
 
         changes = dict(AuditEntry.objects.filter(pk__in=[e.pk for e in deferred]).values_list("pk", "changes"))
         for entry in deferred:

@@ -3,7 +3,7 @@ each with its simple-history rows and their audit entries sealed onto the hash c
 
 Saving two million rows one at a time through the ORM would take hours, so the register is written in bulk: the live
 rows with `bulk_create`, their history rows and audit entries built in Python with the project's own functions
-(`field_changes`, `entry_content`, `chain_hash`, the canonical values of programmes.audit), then inserted with COPY on
+(`field_changes`, `entry_content`, `chain_hash`, the canonical values of core.audit), then inserted with COPY on
 PostgreSQL (bulk_create elsewhere). History and audit tables refuse UPDATE and DELETE, so every row is written once,
 with its final values: each record's timeline of versions is worked out first, its live row is the last version.
 
@@ -27,9 +27,10 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from bvgov import roles
-from programmes.audit import _chain_head, chain_hash, entry_content, field_changes, sealed_fields
+from core.audit import _chain_head, chain_hash, entry_content, field_changes, sealed_fields
+from core.models import AuditEntry
 from programmes.choices import BodyKind, DecisionKind, DecisionOutcome, MembershipRole, Organisation
-from programmes.models import AuditEntry, Body, Decision, Meeting, Membership, Person, Programme
+from programmes.models import Body, Decision, Meeting, Membership, Person, Programme
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus, Priority, Rag, SourceKind
 from recommendations.models import Action, Comment, ProgressUpdate, Recommendation, Source
 from reviews.choices import ReviewStage

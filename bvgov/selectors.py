@@ -13,10 +13,11 @@ from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
 
 from bvgov.page_cache import ACTION, DASHBOARD_UNSEEN
-from programmes.archiving import Archivable, active_q, live_count
+from core.archiving import Archivable, active_q, live_count
+from core.listing import Column
+from core.models import AuditEntry
 from programmes.choices import BodyKind
-from programmes.listing import Column
-from programmes.models import AuditEntry, Body, Decision, Meeting, StrategicOutcome
+from programmes.models import Body, Decision, Meeting, StrategicOutcome
 from programmes.versions import CARRY_FORWARD_LIMIT, Entries, page_cache
 from recommendations.choices import DecisionStatus, ImplementationStatus
 from recommendations.models import Action, Recommendation

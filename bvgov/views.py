@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
-from programmes.listing import csv_response
+from core.listing import csv_response
+from core.pagination import window_page
 from programmes.versions import chain_head
 from programmes.widgets import filter_form_version
 from recommendations.choices import DUE_SOON_DAYS, STALE_UPDATE_DAYS
@@ -19,7 +20,6 @@ from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm
 from .page_cache import board_version, register_version
-from .pagination import window_page
 from .registry import tracked_model
 from .rows import progress_table
 from .selectors import (

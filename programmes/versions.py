@@ -12,7 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 
-from .models import AuditEntry
+from core.models import AuditEntry
+
 from .prepared import Prepared
 
 # More writes than this since a value was checked, and it is worked out afresh rather than checked entry by entry.

@@ -11,9 +11,10 @@ from django.shortcuts import redirect
 from django.utils import dateformat
 from django.views.generic import DetailView, FormView
 
+from core.listing import Column, RegisterListView
+
 from . import filters, selectors, services
 from .forms import DecisionForm, add_validation_error
-from .listing import Column, RegisterListView
 from .models import Body, Decision, Indicator, Meeting, Programme, Risk
 from .permissions import decision_bodies_for, may_record_decisions
 

@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from programmes.history import latest_version_subquery
+from core.history import latest_version_subquery
 from programmes.models import Decision
 
 from .choices import ACTION_CLOSED_STATUSES

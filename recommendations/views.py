@@ -14,9 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django.views.generic.base import TemplateResponseMixin
 
-from programmes.editing import RegisterCreateView, RegisterUpdateView
-from programmes.history import StaleEditError, latest_version_subquery
-from programmes.listing import Column, RegisterListView
+from core.editing import RegisterCreateView, RegisterUpdateView
+from core.history import StaleEditError, latest_version_subquery
+from core.listing import Column, RegisterListView
+from programmes.versions import live_rows_count
 from programmes.widgets import filter_form_version
 
 from . import selectors, services
@@ -95,7 +96,14 @@ def selected_filters(filterset, request) -> list[dict]:
 
 
 class RegisterListPageMixin:
-    """What the recommendations lists add to the shared list: today's date and the filters in force as tags."""
+    """What the recommendations lists add to the shared list: today's date and the filters in force as tags, and the
+    count of the live rows of `counted_model` when no filter is set, kept between writes that add or archive none
+    (programmes.versions.live_rows_count) instead of counting a large table on every read."""
+
+    counted_model = None
+
+    def unfiltered_count(self) -> int | None:
+        return live_rows_count(self.counted_model) if self.counted_model is not None else None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

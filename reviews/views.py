@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
-from programmes.editing import RegisterCreateView, RegisterUpdateView
-from programmes.listing import Column
+from core.editing import RegisterCreateView, RegisterUpdateView
+from core.listing import Column
 from programmes.views import Header, RegisterDetailView, RegisterListPage
 
 from . import filters, selectors

@@ -10,9 +10,9 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from simple_history.utils import bulk_create_with_history
 
-from programmes.audit import GENESIS_HASH, GUARD_NAME, guarded_tables, record_bulk_history, verify_chain
-from programmes.history import save_with_history
-from programmes.models import AuditEntry
+from core.audit import GENESIS_HASH, GUARD_NAME, guarded_tables, record_bulk_history, verify_chain
+from core.history import save_with_history
+from core.models import AuditEntry
 from recommendations import imports
 from recommendations.choices import ActionStatus
 from recommendations.models import Recommendation
@@ -255,9 +255,9 @@ def test_the_inspector_page_needs_a_sign_in(client):
 def test_the_admin_lists_entries_but_cannot_add_change_or_delete_them(admin_client, register):
     entry = AuditEntry.objects.first()
 
-    assert admin_client.get("/admin/programmes/auditentry/").status_code == 200
-    assert admin_client.get(f"/admin/programmes/auditentry/{entry.pk}/change/").status_code == 200
-    assert admin_client.get("/admin/programmes/auditentry/add/").status_code == 403
-    assert admin_client.get(f"/admin/programmes/auditentry/{entry.pk}/delete/").status_code == 403
-    response = admin_client.post(f"/admin/programmes/auditentry/{entry.pk}/change/", {"reason": "Changed"})
+    assert admin_client.get("/admin/core/auditentry/").status_code == 200
+    assert admin_client.get(f"/admin/core/auditentry/{entry.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/core/auditentry/add/").status_code == 403
+    assert admin_client.get(f"/admin/core/auditentry/{entry.pk}/delete/").status_code == 403
+    response = admin_client.post(f"/admin/core/auditentry/{entry.pk}/change/", {"reason": "Changed"})
     assert response.status_code == 403

@@ -12,7 +12,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 from simple_history.models import HistoricalChanges
 
-from programmes.history import save_with_history, set_m2m_with_history
+from core.history import save_with_history, set_m2m_with_history
 from recommendations.models import Recommendation
 from reviews.choices import ReviewStage
 from reviews.models import Review
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 REGISTER_APPS = ("programmes", "reviews", "recommendations")
 # The audit log is only ever appended to, from the history rows themselves; a history of it would be circular.
-WITHOUT_HISTORY = {"programmes.AuditEntry"}
+WITHOUT_HISTORY = {"core.AuditEntry"}
 
 
 def register_models():

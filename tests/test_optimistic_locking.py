@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.urls import reverse
 
-from programmes.history import StaleEditError, latest_version, save_with_history
+from core.history import StaleEditError, latest_version, save_with_history
 from recommendations import services
 from recommendations.choices import ActionStatus, Rag
 from recommendations.models import Action, ProgressUpdate
@@ -347,7 +347,7 @@ def test_500_concurrent_pairs_of_stale_edits_lose_no_update(owner_user):
 
 
 def test_the_action_page_form_carries_the_version_it_was_read_at(owner_client, owner_user):
-    from programmes.history import latest_version
+    from core.history import latest_version
     from tests.recommendations.factories import ActionFactory
 
     action = ActionFactory(owner=owner_user.person)

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from bvgov.roles import sync_roles
-from programmes.history import save_with_history, set_m2m_with_history
+from core.history import save_with_history, set_m2m_with_history
 from programmes.models import (
     Body,
     Decision,

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from programmes.models import AuditEntry, Decision
+from core.models import AuditEntry
+from programmes.models import Decision
 from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
 from reviews.models import Review
 

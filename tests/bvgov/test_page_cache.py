@@ -7,7 +7,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.utils import timezone
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 from recommendations.choices import ActionStatus
 from recommendations.services import action_report_progress, action_update_status
 from tests.programmes.factories import PersonFactory, ProgrammeFactory

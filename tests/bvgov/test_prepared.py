@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from bvgov.backends import RegisterModelBackend
 from bvgov.sessions import SessionStore
-from programmes.models import AuditEntry, Person
+from core.models import AuditEntry
+from programmes.models import Person
 from programmes.prepared import Prepared
 from programmes.versions import chain_head
 from tests.bvgov.factories import UserFactory

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programmes.audit import verify_chain
+from core.audit import verify_chain
 
 
 class Command(BaseCommand):

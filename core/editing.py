@@ -15,7 +15,7 @@ from .history import StaleEditError, check_not_stale, latest_version, save_with_
 
 class SeenVersionMixin:
     """A form that carries, hidden, the version of the record it was rendered from (`seen_version`), for
-    programmes.history.check_not_stale. Left blank (a page rendered before the field existed), the save is not
+    core.history.check_not_stale. Left blank (a page rendered before the field existed), the save is not
     checked."""
 
     def __init__(self, *args, **kwargs):

@@ -11,8 +11,6 @@ use the base manager or the constraint's condition, so an archived record never 
 from django.db import models
 from django.db.models import Q
 
-from .db import CheckConstraint
-
 
 def active_q(prefix: str = "") -> Q:
     """Not archived, on a model or through a relation (`prefix` like "recommendations__")."""
@@ -45,11 +43,3 @@ class Archivable(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
-
-
-def archived_has_reason(table: str) -> CheckConstraint:
-    return CheckConstraint(
-        condition=Q(archived_at__isnull=True) | ~Q(archive_reason=""),
-        name=f"{table}_archived_has_reason",
-        violation_error_message="Say why the record is being archived.",
-    )

@@ -14,8 +14,6 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
 
-from .versions import live_rows_count
-
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -109,18 +107,20 @@ class RegisterListView(LoginRequiredMixin, FilterView):
     default_sort = ""
     export_name = "export"
     strict = False
-    # The model whose live rows the list shows when no filter is set: the count is then kept between writes that
-    # add or archive none (programmes.versions.live_rows_count) instead of counting a large table on every read.
-    counted_model = None
     # What the page's rows show, where that is less than the exports read: the page reads these values (dicts, not
     # model instances) and the exports whole records. Planning joins the rows do not show, reading long texts they do
     # not print and building three related instances a row cost more than writing the rows.
     page_values: tuple[str, ...] = ()
 
+    def unfiltered_count(self) -> int | None:
+        """How many rows the list has when no filter is set, where the view knows it without counting the table;
+        None, to count them."""
+        return None
+
     def get_paginator(self, queryset, per_page, **kwargs):
         paginator = super().get_paginator(queryset, per_page, **kwargs)
-        if self.counted_model is not None and not self.is_filtered():
-            paginator.__dict__["count"] = live_rows_count(self.counted_model)  # Paginator.count is a cached_property
+        if not self.is_filtered() and (count := self.unfiltered_count()) is not None:
+            paginator.__dict__["count"] = count  # Paginator.count is a cached_property
         return paginator
 
     def paginate_queryset(self, queryset, page_size):

@@ -10,6 +10,9 @@ which includes every column of its history row. `verify_chain` recomputes the ch
 re-reading each history row, so a changed or deleted audit entry, and a history row edited behind the
 application's back, are both found. Database triggers (installed by migration and again after every migrate,
 see `install_append_only_guards`) refuse UPDATE and DELETE on the audit table and on every history table.
+
+The register is made of the history tables of the apps whose AppConfig says `audited = True`; an entry's review is
+whatever the saved object gives as `audit_review_id`. This module knows no app above it.
 """
 
 import datetime
@@ -26,8 +29,6 @@ from django.apps import apps as global_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
-from django.db.models.signals import post_migrate
-from django.dispatch import receiver
 from django.utils import timezone
 
 from .models import AuditEntry
@@ -36,13 +37,17 @@ from .snapshots import canonical_json
 GENESIS_HASH = "0" * 64
 # Any constant will do, as long as nothing else in the database takes the same advisory lock for another purpose.
 CHAIN_LOCK_KEY = 0x62_76_67_6F_76_41_55_44  # "bvgovAUD"
-# The apps whose history tables make up the register; their history rows are sealed into the chain.
-REGISTER_APPS = ("programmes", "reviews", "recommendations", "bvgov")
 GUARD_NAME = "bvgov_append_only"
 GUARD_MESSAGE = "history is append-only"
-GUARDS_MIGRATION = "0007_audit_append_only"
 
 EXCLUDED_FROM_DIFF = {"password", "last_login"}
+
+
+def register_apps() -> list[str]:
+    """The labels of the apps whose history tables make up the register (`audited = True` on their AppConfig), whose
+    history rows are sealed into the chain. Read from the installed apps: a migration's historical app registry
+    carries no AppConfig attributes."""
+    return [config.label for config in global_apps.get_app_configs() if getattr(config, "audited", False)]
 
 
 def _display(record, field: models.Field, instance=None) -> str:
@@ -383,7 +388,7 @@ def _unsealed_history(using: str) -> list[str]:
         .values_list("content_type", "count")
     )
     unsealed = []
-    for label in REGISTER_APPS:
+    for label in register_apps():
         for model in global_apps.get_app_config(label).get_models():
             if not hasattr(model._meta, "simple_history_manager_attribute"):
                 continue
@@ -436,11 +441,12 @@ def guarded_tables(apps=global_apps) -> list[str]:
     """The audit table and every simple-history table of the register."""
     history_tables = [
         model._meta.db_table
-        for label in REGISTER_APPS
+        for label in register_apps()
         for model in apps.get_app_config(label).get_models()
         if model.__name__.startswith("Historical")
     ]
-    return [apps.get_model("programmes", "AuditEntry")._meta.db_table, *sorted(history_tables)]
+    # The audit table's name is the same in every migration's state, wherever the model is.
+    return [AuditEntry._meta.db_table, *sorted(history_tables)]
 
 
 def _installed_guards(connection) -> set[str]:
@@ -510,18 +516,16 @@ def remove_append_only_guards(schema_editor, tables: Iterable[str]) -> None:
                 schema_editor.execute(f"DROP TRIGGER IF EXISTS {quote(f'{GUARD_NAME}_{operation}_{table}')}")
 
 
-@receiver(post_migrate, dispatch_uid="bvgov_append_only_guards")
-def _guard_new_tables(sender, app_config, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
-    """Guard history tables created by migrations after the one that installed the guards, and tables that
-    SQLite rebuilt (its ALTER TABLE copies a table and drops the old one, triggers and all)."""
-    if app_config.label != "programmes":
-        return
+def guard_new_tables(*, installed_by: tuple[str, str], using: str = DEFAULT_DB_ALIAS, apps=None) -> None:
+    """Guard history tables created by migrations after the one that installed the guards (`installed_by`, as
+    (app label, migration name)), and tables that SQLite rebuilt (its ALTER TABLE copies a table and drops the old
+    one, triggers and all). Run after every migrate."""
     connection = connections[using]
     # Migrated back before the guards were installed: leave the tables as those migrations expect them.
-    if ("programmes", GUARDS_MIGRATION) not in MigrationRecorder(connection).applied_migrations():
+    if installed_by not in MigrationRecorder(connection).applied_migrations():
         return
     try:
-        tables = guarded_tables(apps)
+        tables = guarded_tables(apps or global_apps)
     except LookupError:
         return  # migrated backwards past the register's tables
     with connection.schema_editor() as schema_editor:
