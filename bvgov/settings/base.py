@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "programmes",
     "reviews",
     "recommendations",
+    "demo",
 ]
 
 MIDDLEWARE = [

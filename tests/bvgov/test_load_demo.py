@@ -15,8 +15,8 @@ from django.db.models import Count, Q
 from django.test import override_settings
 from simple_history.models import HistoricalChanges
 
-from bvgov.demo import DEMO_PASSWORD
-from bvgov.demo.data import DEMO_ADMIN, ROLES
+from demo import DEMO_PASSWORD
+from demo.data import DEMO_ADMIN, ROLES
 from programmes.choices import BodyKind, DecisionKind, Organisation
 from programmes.models import Decision, Person, StrategicOutcome
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus, SourceKind

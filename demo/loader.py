@@ -1,4 +1,4 @@
-"""Writes the demo register from bvgov.demo.data through save_with_history, as the demo administrator.
+"""Writes the demo register from demo.data through save_with_history, as the demo administrator.
 
 Each object is looked up by its natural key first. One that exists is found and left alone: saving it again would
 add a history row dated in the past and rewrite the register as it stood. So a second run changes nothing, and an

@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from bvgov.demo import DEMO_PASSWORD
-from bvgov.demo.data import ROLES
+from demo import DEMO_PASSWORD
+from demo.data import ROLES
 
 
 class Command(BaseCommand):
