@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bvgov.scale import Generator, Sizes, register_is_empty
+from benchmarks.scale import Generator, Sizes, register_is_empty
 
 
 class Command(BaseCommand):
