@@ -17,9 +17,9 @@ from recommendations import imports
 from recommendations.choices import ActionStatus
 from recommendations.models import Recommendation
 from recommendations.services import action_update_status
+from tests.core.test_history import register_models, unsaved
 from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
 from tests.reviews.factories import ReviewFactory
-from tests.test_history import register_models, unsaved
 
 pytestmark = pytest.mark.django_db
 
