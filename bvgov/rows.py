@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
-from bvgov.templatetags.register_tags import HISTORY_TAG_CLASSES
 from core.html import conditional_escape, format_html
-from core.templatetags.core_tags import status_tag
+from core.templatetags.core_tags import HISTORY_TAG_CLASSES, status_tag
 from recommendations.choices import (
     ACTION_CLOSED_STATUSES,
     ActionStatus,

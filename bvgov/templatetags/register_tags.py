@@ -1,4 +1,4 @@
-"""Display helpers for register values: how overdue, which colour a history entry carries."""
+"""Display helpers for register values: how overdue, which RAG, and the rows the site writes in Python."""
 
 import datetime
 
@@ -6,19 +6,12 @@ from django import template
 
 register = template.Library()
 
-HISTORY_TAG_CLASSES = {"+": "govuk-tag--green", "~": "govuk-tag--blue", "-": "govuk-tag--red"}
-
 
 @register.filter
 def days_overdue(due_date: datetime.date | None, today: datetime.date) -> int:
     if not due_date or not today:
         return 0
     return max((today - due_date).days, 0)
-
-
-@register.filter
-def history_tag_class(history_type: str) -> str:
-    return HISTORY_TAG_CLASSES.get(history_type, "")
 
 
 @register.filter

@@ -37,6 +37,9 @@ STATUS_TAG_COLOURS = {
     "noted": "grey",
 }
 
+# The colour of a history entry's tag: created, changed, deleted.
+HISTORY_TAG_CLASSES = {"+": "govuk-tag--green", "~": "govuk-tag--blue", "-": "govuk-tag--red"}
+
 # GOV.UK Frontend's class for each kind of Django widget (BoundField.widget_type); other widgets are text inputs.
 WIDGET_CLASSES = {
     "select": "govuk-select",
@@ -81,6 +84,11 @@ def status_tag_class(value):
     """The GOV.UK tag modifier class for a status value, e.g. "implemented" → "govuk-tag--green"."""
     colour = STATUS_TAG_COLOURS.get(str(value).strip().lower().replace(" ", "_").replace("-", "_"))
     return f"govuk-tag--{colour}" if colour else ""
+
+
+@register.filter
+def history_tag_class(history_type: str) -> str:
+    return HISTORY_TAG_CLASSES.get(history_type, "")
 
 
 @register.simple_tag
