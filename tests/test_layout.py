@@ -39,7 +39,7 @@ def imports_of(module: str, path: Path) -> list[tuple[int, str]]:
     importing the submodule when `name` is one."""
     found = []
     package = module if _is_package(module) else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
