@@ -284,14 +284,14 @@ def pages(fx: dict) -> list[dict]:
             "path": "/audit/",
             "user": "bench-inspector",
             "target": 200,
-            "admin": "/admin/programmes/auditentry/",
+            "admin": "/admin/core/auditentry/",
         },
         {
             "name": "Inspector trail, filtered (user + review)",
             "path": f"/audit/?user={fx['officer']}&review={fx['review']}",
             "user": "bench-inspector",
             "target": 200,
-            "admin": f"/admin/programmes/auditentry/?user__id__exact={fx['officer']}&review_id={fx['review']}",
+            "admin": f"/admin/core/auditentry/?user__id__exact={fx['officer']}&review_id={fx['review']}",
         },
         {
             "name": f"One action's history ({fx['long_history_versions']} versions)",
@@ -846,7 +846,7 @@ def write_results(args, fx, runs, fault, pg_version) -> None:
 
 
 def register_counts() -> dict:
-    from programmes.models import AuditEntry
+    from core.models import AuditEntry
     from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
     from reviews.models import Review
 

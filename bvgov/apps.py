@@ -5,6 +5,7 @@ from django.db.models.signals import post_migrate
 
 class BvgovConfig(AppConfig):
     name = "bvgov"
+    audited = True
     verbose_name = "Accounts and site"
 
     def ready(self):

@@ -3,7 +3,7 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
-from programmes.audit import verify_chain
+from core.audit import verify_chain
 
 
 class AuditIntegrityView(LoginRequiredMixin, TemplateView):

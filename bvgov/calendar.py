@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 from recommendations.models import Action, Recommendation
 from recommendations.querysets import open_action_q, outstanding_recommendation_q
 

@@ -5,8 +5,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
+from core.models import AuditEntry
 from programmes.filters import ProgrammeScopedChoices
-from programmes.models import AuditEntry, Programme
+from programmes.models import Programme
 from programmes.widgets import USER_LABEL, QuickSelect
 from reviews.filters import review_choice_filter
 from reviews.models import Review

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from programmes.models import Person, Programme
-from recommendations.choices import ImplementationStatus
+from recommendations.choices import ImplementationStatus, days_overdue
 from recommendations.querysets import outstanding_recommendation_q, overdue_action_q
 from reviews.choices import ReviewStage
 
@@ -182,13 +182,16 @@ def committee_pack(*, as_at: datetime.date, previous: datetime.date, report_numb
         "description",
         "due_date",
         "owner__name",
+        "status",
         "recommendation__number",
         "recommendation__review_id",
         "recommendation__source_id",
     )[:PACK_LIST_LIMIT]:
         section = sections.get(_key(action["recommendation__review_id"], action["recommendation__source_id"]))
         if section is not None:
-            action["days_overdue"] = (register.today - action["due_date"]).days
+            action["days_overdue"] = days_overdue(
+                status=action["status"], due_date=action["due_date"], today=register.today
+            )
             section.overdue.append(action)
 
     # One read of the recommendations now gives the gaps, the money and the 'now' side of the comparison.

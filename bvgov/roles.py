@@ -21,7 +21,7 @@ def _register_models():
         model
         for label in REGISTER_APPS
         for model in global_apps.get_app_config(label).get_models()
-        if not model.__name__.startswith("Historical") and model._meta.model_name != "auditentry"
+        if not model.__name__.startswith("Historical")
     ]
 
 
@@ -46,7 +46,7 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     comment = global_apps.get_model("recommendations", "Comment")
     update = global_apps.get_model("recommendations", "ProgressUpdate")
     evidence = global_apps.get_model("recommendations", "Evidence")
-    audit = global_apps.get_model("programmes", "AuditEntry")
+    audit = global_apps.get_model("core", "AuditEntry")
     return {
         MEMBER: view_all | pairs(("add",), [comment]),
         PROGRAMME_MANAGER: view_all | pairs(("add", "change"), models) | pairs(("view",), [audit]),

@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
-from programmes.listing import csv_response
+from core.listing import csv_response
+from core.pagination import window_page
 from programmes.selectors import current_programme
 from programmes.versions import register_version
 from recommendations.choices import DUE_SOON_DAYS, STALE_UPDATE_DAYS
@@ -14,7 +15,6 @@ from reviews.workflow import STEPS
 from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm, DashboardForm
-from .pagination import window_page
 from .registry import tracked_model
 from .selectors.boards import board_dashboard, board_programmes
 from .selectors.committee import committee_dashboard, programme_overview

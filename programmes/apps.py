@@ -1,15 +1,20 @@
 from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
 
 
 class ProgrammesConfig(AppConfig):
     name = "programmes"
+    audited = True
 
     def ready(self):
-        from simple_history.signals import post_create_historical_record
+        post_migrate.connect(_guard_new_tables, dispatch_uid="bvgov_append_only_guards")
 
-        from .audit import record_history
 
-        def write_audit_entry(sender, instance, history_instance, **kwargs):
-            record_history(history_instance=history_instance, instance=instance)
+def _guard_new_tables(sender, app_config, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
+    """After each migrate, the append-only guards on the audit and history tables that migration 0007 (which first
+    installed them) did not see: tables created since, and tables SQLite rebuilt."""
+    from core.audit import guard_new_tables
 
-        post_create_historical_record.connect(write_audit_entry, weak=False, dispatch_uid="bvgov_audit_entry")
+    if app_config.label == "programmes":
+        guard_new_tables(installed_by=("programmes", "0007_audit_append_only"), using=using, apps=apps)

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from .editing import ChangeMessageForm
+from core.editing import ChangeMessageForm
+
 from .models import Body, Decision, Meeting
 
 

@@ -12,7 +12,8 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .archiving import live_count
+from core.archiving import live_count
+
 from .choices import IndicatorDirection, MembershipRole
 from .models import (
     Body,

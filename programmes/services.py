@@ -5,8 +5,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from core.history import save_with_history
+
 from .decisions import rules_for
-from .history import save_with_history
 from .models import Body, Decision, Meeting
 from .permissions import may_record_decision_of
 from .selectors import is_decision_subject

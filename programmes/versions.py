@@ -1,7 +1,7 @@
 """The register's version: the only key the pages cache is keyed on.
 
 Every write to the register appends an audit entry in the same transaction, numbered in commit order under the
-chain's lock (programmes.audit), so the newest entry's number, the chain's head, names the state of the whole
+chain's lock (core.audit), so the newest entry's number, the chain's head, names the state of the whole
 register. With today's date (which moves overdue and RAG) it is the version of everything a page shows. A head
 lower than one this process has seen means the database was restored to an earlier state: everything the cache
 holds may show writes that are gone, so it is cleared.
@@ -10,7 +10,7 @@ holds may show writes that are gone, so it is cleared.
 from django.core.cache import caches
 from django.utils import timezone
 
-from .models import AuditEntry
+from core.models import AuditEntry
 
 HIGHEST_HEAD_KEY = "register-highest-head"
 

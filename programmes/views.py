@@ -1,89 +1,18 @@
 """The governance pages: programmes, bodies, meetings, decisions, indicators and risks. Thin views over selectors."""
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import dateformat
 from django.views.generic import DetailView, FormView
+
+from core.listing import Column, Header, RegisterListView
 
 from . import filters, selectors, services
 from .forms import DecisionForm, add_validation_error
-from .listing import Column, RegisterListView
 from .models import Body, Decision, Indicator, Meeting, Programme, Risk
 from .permissions import decision_bodies_for, may_record_decisions
-
-
-@dataclass(frozen=True)
-class Header:
-    """A column heading of a list page's table; `sort` names the Column(sort=...) it sorts by, if any."""
-
-    label: str
-    sort: str | None = None
-    numeric: bool = False
-
-
-class RegisterListPage(RegisterListView):
-    """A register list as templates/partials/list_page.html shows it: filter panel, sortable headings, count, exports.
-
-    `headers` are the table's headings (the exports use `columns`).
-    """
-
-    headers: list[Header] = []
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["table_headers"] = [self.header_context(header, context["sort_links"]) for header in self.headers]
-        context["selected_filters"] = self.selected_filters()
-        context["noun"] = self.model._meta.verbose_name
-        context["noun_plural"] = self.model._meta.verbose_name_plural
-        return context
-
-    def query_without(self, *names: str, **replace) -> str:
-        query = self.request.GET.copy()
-        for name in (*names, "page", "format"):
-            query.pop(name, None)
-        for name, value in replace.items():
-            query[name] = value
-        return query.urlencode()
-
-    def header_context(self, header: Header, sort_links: dict) -> dict:
-        link = sort_links.get(header.sort) if header.sort else None
-        return {
-            "label": header.label,
-            "numeric": header.numeric,
-            "sortable": link is not None,
-            "direction": link["direction"] if link else None,
-            "href": f"?{self.query_without('sort', sort=link['param'])}" if link else None,
-        }
-
-    def selected_filters(self) -> list[dict]:
-        """The filters in force, each with a link that removes it (MOJ's 'selected filters')."""
-        form = self.filterset.form
-        if not form.is_bound or not form.is_valid():
-            return []
-        chosen = []
-        for name, field in form.fields.items():
-            value = form.cleaned_data.get(name)
-            if value in (None, "", [], ()):
-                continue
-            chosen.append(
-                {"label": field.label, "text": self.display(field, value), "href": f"?{self.query_without(name)}"}
-            )
-        return chosen
-
-    @staticmethod
-    def display(field, value) -> str:
-        if isinstance(value, models.Model):
-            return str(value)
-        if hasattr(value, "isoformat"):
-            return dateformat.format(value, "j F Y")
-        choices = dict(getattr(field, "choices", ()) or ())
-        return str(choices.get(value, value))
 
 
 class RegisterDetailView(LoginRequiredMixin, DetailView):
@@ -98,7 +27,7 @@ class RegisterDetailView(LoginRequiredMixin, DetailView):
 # Programmes ---------------------------------------------------------------------------------------------------
 
 
-class ProgrammeListView(RegisterListPage):
+class ProgrammeListView(RegisterListView):
     model = Programme
     selector = staticmethod(selectors.programmes_for_list)
     filterset_class = filters.ProgrammeFilter
@@ -143,7 +72,7 @@ class ProgrammeDetailView(RegisterDetailView):
 # Bodies -------------------------------------------------------------------------------------------------------
 
 
-class BodyListView(RegisterListPage):
+class BodyListView(RegisterListView):
     model = Body
     selector = staticmethod(selectors.bodies_for_list)
     filterset_class = filters.BodyFilter
@@ -191,7 +120,7 @@ class BodyDetailView(RegisterDetailView):
 # Meetings -----------------------------------------------------------------------------------------------------
 
 
-class MeetingListView(RegisterListPage):
+class MeetingListView(RegisterListView):
     model = Meeting
     selector = staticmethod(selectors.meetings_for_list)
     filterset_class = filters.MeetingFilter
@@ -222,7 +151,7 @@ class MeetingDetailView(RegisterDetailView):
 # Decisions ----------------------------------------------------------------------------------------------------
 
 
-class DecisionListView(RegisterListPage):
+class DecisionListView(RegisterListView):
     model = Decision
     selector = staticmethod(selectors.decisions_for_list)
     filterset_class = filters.DecisionFilter
@@ -332,7 +261,7 @@ class DecisionCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 # Indicators and risks -----------------------------------------------------------------------------------------
 
 
-class IndicatorListView(RegisterListPage):
+class IndicatorListView(RegisterListView):
     model = Indicator
     selector = staticmethod(selectors.indicators_for_list)
     filterset_class = filters.IndicatorFilter
@@ -367,7 +296,7 @@ class IndicatorDetailView(RegisterDetailView):
         return super().get_context_data(values=selectors.indicator_values(self.object), **kwargs)
 
 
-class RiskListView(RegisterListPage):
+class RiskListView(RegisterListView):
     model = Risk
     selector = staticmethod(selectors.risks_for_list)
     filterset_class = filters.RiskFilter

@@ -1,7 +1,7 @@
 from django import forms
 
-from programmes.editing import ChangeMessageForm, SeenVersionMixin
-from programmes.history import StaleEditError, check_not_stale
+from core.editing import ChangeMessageForm, SeenVersionMixin
+from core.history import StaleEditError, check_not_stale
 from programmes.models import Body, Meeting
 
 from .choices import ActionStatus, Rag

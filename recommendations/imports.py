@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
 from simple_history.utils import bulk_create_with_history
 
-from programmes.audit import record_bulk_history
+from core.audit import record_bulk_history
 from programmes.models import Person
 
 from .choices import DecisionStatus, ImplementationStatus, Priority

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from programmes.archiving import ActiveManager, Archivable, archived_has_reason
+from core.archiving import ActiveManager, Archivable
 from programmes.db import CheckConstraint, choices_constraint
 from programmes.models import Decision, Indicator, Person, Programme, StrategicOutcome
 from reviews.models import Inspection, Review
@@ -32,6 +32,15 @@ from .choices import (
     slipped_days,
 )
 from .querysets import ActionQuerySet, RecommendationQuerySet
+
+
+def archived_has_reason(table: str) -> CheckConstraint:
+    """An archived record says why (core.archiving), checked in Python on save by programmes.db's CheckConstraint."""
+    return CheckConstraint(
+        condition=models.Q(archived_at__isnull=True) | ~models.Q(archive_reason=""),
+        name=f"{table}_archived_has_reason",
+        violation_error_message="Say why the record is being archived.",
+    )
 
 
 class Source(models.Model):

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Q
 
-from programmes.archiving import live_count
+from core.archiving import live_count
 
 from .choices import ImplementationStatus
 from .querysets import ACCEPTED_STATUSES, accepted_q, overdue_action_q

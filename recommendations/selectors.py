@@ -20,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from programmes.history import latest_version_subquery
+from core.history import latest_version_subquery
 from programmes.models import Decision
 
 from .choices import ACTION_CLOSED_STATUSES
@@ -30,8 +30,8 @@ from .querysets import amber_action_q, open_action_q, red_action_q
 LATEST_UPDATES = 3
 
 
-# What a row of the actions and recommendations lists shows, read as values (bvgov.rows writes the rows from them):
-# the exports read whole records.
+# What a row of the actions and recommendations lists shows, read as values (recommendations.rows writes the rows
+# from them): the exports read whole records.
 ACTION_ROW_FIELDS = (
     "id",
     "description",

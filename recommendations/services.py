@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from programmes.audit import sealed_together
+from core.audit import sealed_together
+from core.history import check_not_stale, save_with_history
 from programmes.choices import DecisionKind, DecisionOutcome
-from programmes.history import check_not_stale, save_with_history
 from programmes.models import Person
 from programmes.services import decision_record
 
@@ -84,7 +84,7 @@ def action_report_progress(
     Changing the status or the RAG needs a reason; a change to either (or both) is one new version of the action,
     whose history row carries that reason. The note (or, failing one, the reason) is kept as a dated progress update
     with the status and RAG the action has once the update is made. `seen_version` is the action's version the owner
-    saw (see programmes.history.check_not_stale): if someone else has saved the action since, nothing is written.
+    saw (see core.history.check_not_stale): if someone else has saved the action since, nothing is written.
     None skips the check.
     """
     today = today or timezone.localdate()

@@ -14,9 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, FormView, TemplateView, View
 from django.views.generic.base import TemplateResponseMixin
 
-from programmes.editing import RegisterCreateView, RegisterUpdateView
-from programmes.history import StaleEditError, latest_version_subquery
-from programmes.listing import Column, RegisterListView
+from core.editing import RegisterCreateView, RegisterUpdateView
+from core.history import StaleEditError, latest_version_subquery
+from core.listing import Column, RegisterListView
 
 from . import selectors, services
 from .choices import Rag
@@ -58,49 +58,7 @@ def _days_overdue(action) -> int | None:
     return action.days_overdue(timezone.localdate()) or None
 
 
-def selected_filters(filterset, request) -> list[dict]:
-    """The filters in force, each value with the query string that removes it, for the filter panel's tags."""
-    form = filterset.form
-    if not filterset.is_bound or not form.is_valid():
-        return []
-    selected = []
-    for name, form_field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if value in (None, "", [], False):
-            continue
-        values = value if isinstance(value, list) else [value]
-        tags = []
-        for item in values:
-            query = request.GET.copy()
-            query.pop("page", None)
-            if isinstance(value, list):
-                query.setlist(name, [kept for kept in query.getlist(name) if kept != str(item)])
-            else:
-                query.pop(name, None)
-            if isinstance(value, list) or (hasattr(form_field, "choices") and not hasattr(item, "pk")):
-                text = dict(form_field.choices).get(item, item)
-            elif hasattr(item, "strftime"):
-                text = f"{item.day} {item:%B %Y}"
-            elif item is True:
-                text = "Yes"
-            else:
-                text = item
-            tags.append({"text": str(text), "remove_query": query.urlencode()})
-        selected.append({"label": form_field.label, "tags": tags})
-    return selected
-
-
-class RegisterListPageMixin:
-    """What the recommendations lists add to the shared list: today's date and the filters in force as tags."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["today"] = timezone.localdate()
-        context["selected_filters"] = selected_filters(self.filterset, self.request)
-        return context
-
-
-class RecommendationListView(RegisterListPageMixin, RegisterListView):
+class RecommendationListView(RegisterListView):
     """The recommendations register: every recommendation from every report, filterable, sortable and exportable."""
 
     template_name = "recommendations/recommendation_list.html"
@@ -139,7 +97,7 @@ class RecommendationListView(RegisterListPageMixin, RegisterListView):
         )
 
 
-class ActionListView(RegisterListPageMixin, RegisterListView):
+class ActionListView(RegisterListView):
     """Every implementation action, filterable by owner, status, RAG and dates, sortable and exportable."""
 
     template_name = "recommendations/action_list.html"

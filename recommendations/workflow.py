@@ -9,8 +9,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 
+from core.history import save_with_history
 from programmes.choices import DecisionKind, DecisionOutcome
-from programmes.history import save_with_history
 
 from .choices import DECISION_STATUSES_NEEDING_RATIONALE, DecisionStatus
 

@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
+    audited = True
 
     def ready(self):
         from programmes.decisions import register_rules

@@ -3,8 +3,8 @@
 from django import forms
 from django.db.models import Q
 
+from core.editing import ChangeMessageForm
 from programmes.choices import BodyKind
-from programmes.editing import ChangeMessageForm
 from programmes.forms import NativeDateInput
 from programmes.models import Body, Person
 

@@ -104,7 +104,7 @@ class Review(models.Model):
 
     def clean(self):
         stored = type(self).objects.filter(pk=self.pk).values_list("stage", flat=True).first() if self.pk else None
-        # A register loaded from past reports records stages as the reports state them (see bvgov.demo.loader);
+        # A register loaded from past reports records stages as the reports state them (see demo.loader);
         # the decision chain then shows any step that has no recorded decision.
         if stored is None or stored == self.stage or getattr(self, "_stage_as_reported", False):
             return

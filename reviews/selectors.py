@@ -13,7 +13,7 @@ from itertools import groupby
 from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 
-from programmes.archiving import live_count
+from core.archiving import live_count
 from programmes.models import Decision
 
 from .choices import STAGE_ORDER, ReviewStage

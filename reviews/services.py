@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 
 from .choices import STAGES_BY_DECISION, ReviewStage
 from .models import Review

@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
-from programmes.editing import RegisterCreateView, RegisterUpdateView
-from programmes.listing import Column
-from programmes.views import Header, RegisterDetailView, RegisterListPage
+from core.editing import RegisterCreateView, RegisterUpdateView
+from core.listing import Column, Header, RegisterListView
+from programmes.views import RegisterDetailView
 
 from . import filters, selectors
 from .choices import AWAITING_DECISION
@@ -20,7 +20,7 @@ from .workflow import changed_since_approval, decision_chain
 FOUR_CS = ("challenge_evidence", "compare_evidence", "consult_evidence", "compete_evidence")
 
 
-class ReviewListView(RegisterListPage):
+class ReviewListView(RegisterListView):
     model = Review
     selector = staticmethod(selectors.reviews_for_list)
     filterset_class = filters.ReviewFilter
@@ -102,7 +102,7 @@ class ReviewUpdateView(RegisterUpdateView):
     success_message = "Review saved."
 
 
-class InspectionListView(RegisterListPage):
+class InspectionListView(RegisterListView):
     model = Inspection
     selector = staticmethod(selectors.inspections_for_list)
     filterset_class = filters.InspectionFilter

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from core.history import save_with_history
+from core.snapshots import content_hash, snapshot_diff
 from programmes.choices import BodyKind, DecisionKind, DecisionOutcome
-from programmes.history import save_with_history
-from programmes.snapshots import content_hash, snapshot_diff
 
 from .choices import STAGE_ORDER, ReviewStage
 

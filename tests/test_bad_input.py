@@ -20,8 +20,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import AuditEntry
 from programmes.choices import BodyKind
-from programmes.models import AuditEntry, Decision
+from programmes.models import Decision
 from recommendations.choices import DecisionStatus
 from recommendations.models import Action, Comment, Evidence, ProgressUpdate, Recommendation
 from reviews.models import Review

@@ -45,9 +45,10 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from core.history import save_with_history
+from core.models import AuditEntry
 from programmes.choices import DecisionKind, DecisionOutcome
-from programmes.history import save_with_history
-from programmes.models import AuditEntry, Body, Person, Programme
+from programmes.models import Body, Person, Programme
 from programmes.services import decision_record
 from recommendations import imports, services
 from recommendations.choices import ActionStatus, DecisionStatus

@@ -10,8 +10,9 @@ from django.db.models import Count, F, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.models import AuditEntry
 from programmes.choices import BodyKind
-from programmes.models import AuditEntry, Body, Decision, Meeting, Programme
+from programmes.models import Body, Decision, Meeting, Programme
 from recommendations.choices import DecisionStatus
 from recommendations.models import Action, Recommendation
 from recommendations.querysets import due_soon_action_q, overdue_action_q

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from programmes.archiving import live_count
+from core.archiving import live_count
 from programmes.models import StrategicOutcome
 from recommendations.models import Action, Recommendation
 from recommendations.querysets import no_funding_q, no_owner_q, no_target_q, open_action_q, outstanding_recommendation_q

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from programmes.archiving import Archivable, active_q
+from core.archiving import Archivable, active_q
 from programmes.models import Programme
 from recommendations.models import Action, Recommendation
 from reviews.models import Review

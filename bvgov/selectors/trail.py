@@ -6,8 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from programmes.listing import Column
-from programmes.models import AuditEntry, Decision
+from core.listing import Column
+from core.models import AuditEntry
+from programmes.models import Decision
 from reviews.models import Review
 from reviews.workflow import decision_chain
 

@@ -46,10 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "core",
     "bvgov",
     "programmes",
     "reviews",
     "recommendations",
+    "demo",
 ]
 
 MIDDLEWARE = [

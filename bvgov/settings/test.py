@@ -3,8 +3,11 @@
 import tempfile
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
 
 DEBUG = False
+# The large-register generator, so that its command is tested; never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "benchmarks"]
 SECRET_KEY = "test-only-key"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from programmes.audit import GENESIS_HASH, chain_hash, entry_content, history_model_of, sealed_fields
+from core.audit import GENESIS_HASH, chain_hash, entry_content, history_model_of, sealed_fields
 
 
 def seal(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from programmes.audit import guarded_tables, install_append_only_guards, remove_append_only_guards
+from core.audit import guarded_tables, install_append_only_guards, remove_append_only_guards
 
 
 def install(apps, schema_editor):

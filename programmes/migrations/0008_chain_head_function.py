@@ -1,5 +1,5 @@
 """PostgreSQL: one function takes the audit chain's lock and then reads the chain's head, so sealing an entry costs
-one round trip to the database instead of two (see programmes.audit._chain_head)."""
+one round trip to the database instead of two (see core.audit._chain_head)."""
 
 from django.db import migrations
 

@@ -25,8 +25,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from bvgov.demo import DEMO_PASSWORD
-from programmes.audit import guarded_tables, install_append_only_guards, remove_append_only_guards
+from core.audit import guarded_tables, install_append_only_guards, remove_append_only_guards
+from demo import DEMO_PASSWORD
 
 # Debian's Chromium, never a browser Playwright downloads. BVGOV_CHROMIUM points elsewhere (the skip's own test).
 CHROMIUM = Path(os.environ.get("BVGOV_CHROMIUM") or "/usr/bin/chromium")

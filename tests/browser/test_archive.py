@@ -2,7 +2,7 @@
 
 import pytest
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 from recommendations.choices import DecisionStatus
 from recommendations.models import Recommendation, Source
 

@@ -8,8 +8,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from programmes.history import save_with_history
-from programmes.models import AuditEntry
+from core.history import save_with_history
+from core.models import AuditEntry
 from recommendations.choices import ActionStatus
 from recommendations.models import Action
 from recommendations.services import action_update_status

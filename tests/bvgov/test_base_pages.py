@@ -272,7 +272,7 @@ def _resolve(folder, relative):
 
 def test_query_replace_keeps_the_other_parameters(rf):
     template = engines["django"].from_string(
-        "{% load bvgov_tags %}{% query_replace request page=3 %}|{% query_replace request page=None %}"
+        "{% load core_tags %}{% query_replace request page=3 %}|{% query_replace request page=None %}"
     )
     request = rf.get("/actions/", {"status": "blocked", "page": "2", "owner": ["1", "2"]})
 
@@ -306,7 +306,7 @@ def test_query_replace_keeps_the_other_parameters(rf):
     ],
 )
 def test_status_tag_colours_a_status_by_value(value, expected):
-    html = engines["django"].from_string('{% load bvgov_tags %}{% status_tag value "Label" %}').render({"value": value})
+    html = engines["django"].from_string('{% load core_tags %}{% status_tag value "Label" %}').render({"value": value})
 
     assert f'<strong class="govuk-tag {expected}">Label</strong>' in html
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
+from core.history import save_with_history
 from programmes.choices import BodyKind
-from programmes.history import save_with_history
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus
 from reviews.choices import ReviewStage
 from tests.programmes.factories import BodyFactory, MeetingFactory, PersonFactory, ProgrammeFactory

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from bvgov.pack import months_before
-from programmes.history import save_with_history
+from core.history import save_with_history
 from recommendations.choices import ImplementationStatus
 from reviews.choices import ReviewStage
 from tests.programmes.factories import PersonFactory, ProgrammeFactory

@@ -1,5 +1,5 @@
-"""The long lists' rows, written in Python (bvgov.rows): what a reader sees in each row, escaped as the templates
-escaped it."""
+"""The long lists' rows, written in Python (core.rows, recommendations.rows): what a reader sees in each row,
+escaped as the templates escaped it."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 from recommendations.choices import ActionStatus
 from tests.pages import text_of
 from tests.recommendations.factories import (
@@ -116,7 +116,7 @@ def test_the_rows_escape_exactly_as_djangos_format_html_does():
     from django.utils.safestring import mark_safe
     from django.utils.translation import gettext_lazy
 
-    from bvgov import html as quick
+    from core import html as quick
 
     values = [
         HOSTILE,
@@ -132,7 +132,7 @@ def test_the_rows_escape_exactly_as_djangos_format_html_does():
     assert quick.format_html(template, *values) == django_html.format_html(template, *values)
     for value in values:
         assert quick.conditional_escape(value) == django_html.conditional_escape(value)
-    from bvgov.templatetags.bvgov_tags import status_tag, status_tag_class
+    from core.html import status_tag, status_tag_class
 
     for value, label in (("blocked", "Blocked <now>"), ("implemented", ""), ("red", gettext_lazy("Red"))):
         assert status_tag(value, label) == django_html.format_html(

@@ -370,7 +370,7 @@ def test_sign_in_events_are_read_only_in_the_admin(admin_client, person):
 
 
 def test_signing_in_writes_no_empty_user_change_to_the_audit_trail(client, django_user_model):
-    from programmes.models import AuditEntry
+    from core.models import AuditEntry
 
     user = django_user_model.objects.create_user(username="clerk", password="a-long-passphrase-2003")
     before = AuditEntry.objects.filter(content_type__model="user").count()

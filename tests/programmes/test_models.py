@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.history import save_with_history
 from programmes.choices import BodyKind, DecisionOutcome
-from programmes.history import save_with_history
 from programmes.models import Body, Decision, Indicator, Meeting, Membership, Programme, Risk
 from tests.choices import assert_choice_refused_everywhere, choice_columns
 from tests.programmes.factories import (

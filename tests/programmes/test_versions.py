@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 from programmes.versions import HIGHEST_HEAD_KEY, chain_head, register_version
 from tests.programmes.factories import PersonFactory
 

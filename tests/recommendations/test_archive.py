@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from bvgov.selectors.committee import committee_dashboard
-from programmes.audit import verify_chain
-from programmes.history import latest_version, save_with_history
-from programmes.models import AuditEntry
+from core.audit import verify_chain
+from core.history import latest_version, save_with_history
+from core.models import AuditEntry
 from recommendations.choices import DecisionStatus
 from recommendations.models import Action, Recommendation
 from recommendations.services import action_archive, recommendation_archive

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bvgov.roles import sync_roles
-from programmes.models import AuditEntry
+from core.models import AuditEntry
 from recommendations import imports
 from recommendations.choices import DecisionStatus, ImplementationStatus, Priority
 from recommendations.import_views import SESSION_KEY

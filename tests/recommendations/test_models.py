@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus, Rag, derive_rag
 from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
 from recommendations.querysets import amber_action_q

@@ -11,9 +11,9 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from programmes.audit import sealed_together, verify_chain
-from programmes.history import save_with_history
-from programmes.models import AuditEntry
+from core.audit import sealed_together, verify_chain
+from core.history import save_with_history
+from core.models import AuditEntry
 from recommendations.choices import ActionStatus, Rag
 from recommendations.models import Action, ProgressUpdate
 from recommendations.services import action_report_progress

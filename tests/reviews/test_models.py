@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from programmes.history import save_with_history
+from core.history import save_with_history
 from reviews.choices import ReviewStage
 from reviews.models import Aim, Inspection, Review
 from tests.choices import assert_choice_refused_everywhere, choice_columns

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.history import save_with_history
 from programmes.choices import BodyKind, DecisionKind, DecisionOutcome
-from programmes.history import save_with_history
 from programmes.models import Decision
 from programmes.services import decision_record
 from reviews.choices import ReviewStage

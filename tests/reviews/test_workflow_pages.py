@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.history import save_with_history
 from programmes.choices import BodyKind, DecisionKind, DecisionOutcome
-from programmes.history import save_with_history
 from programmes.models import Decision
 from reviews.choices import ReviewStage
 from tests.programmes.factories import BodyFactory
