@@ -5,7 +5,6 @@ import datetime
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Func,
     IntegerField,
@@ -181,41 +180,18 @@ def action_list(*, today: datetime.date, ranked: bool = True):
 
 
 def action_detail(*, pk: int) -> Action:
-    """One action with its recommendation and its dependencies both ways (its progress updates: action_updates).
-
-    Whether it has dependencies either way is read with the action; they are read only if it has (most actions have
-    none, and each way is a query)."""
-    links = Action.depends_on.through.objects
-    action = get_object_or_404(
+    """One action with its recommendation and its dependencies both ways (its progress updates: action_updates)."""
+    related = Action.objects.select_related("owner", "recommendation__source").order_by("due_date", "id")
+    return get_object_or_404(
         Action.all_objects.select_related("owner", "recommendation__source", "recommendation__review")
         .with_last_update()
         .annotate(
             latest_version=latest_version_subquery(Action),
-            has_depends_on=Exists(links.filter(from_action=OuterRef("pk"))),
-            has_dependants=Exists(links.filter(to_action=OuterRef("pk"))),
         )
-        .select_related("recommendation__owner"),
+        .select_related("recommendation__owner")
+        .prefetch_related(Prefetch("depends_on", queryset=related), Prefetch("dependants", queryset=related)),
         pk=pk,
     )
-    related = Action.objects.select_related("owner", "recommendation__source").order_by("due_date", "id")
-    _prefetch_where(
-        [action], lambda row: row.has_depends_on, Prefetch("depends_on", queryset=related), Action.objects.none()
-    )
-    _prefetch_where(
-        [action], lambda row: row.has_dependants, Prefetch("dependants", queryset=related), Action.objects.none()
-    )
-    return action
-
-
-def _prefetch_where(rows: list, has, prefetch: Prefetch, empty) -> None:
-    """prefetch_related for the rows that `has` related objects; the others get `empty` (a none() queryset, which
-    reads nothing) as what was prefetched for them."""
-    with_some = [row for row in rows if has(row)]
-    if with_some:
-        prefetch_related_objects(with_some, prefetch)
-    for row in rows:
-        if not has(row):
-            row.__dict__.setdefault("_prefetched_objects_cache", {})[prefetch.prefetch_to] = empty
 
 
 # An action's page shows its latest progress updates, and all of them on request: an action reported on every week
@@ -226,28 +202,17 @@ UPDATES_SHOWN = 20
 def action_updates(action: Action, *, everything: bool = False) -> tuple[list, int]:
     """An action's progress updates, newest first, with their evidence: the latest UPDATES_SHOWN (or all), and how
     many there are in all."""
-    updates = (
-        ProgressUpdate.objects.filter(action=action)
-        .select_related("author")
-        .annotate(has_evidence=Exists(Evidence.objects.filter(update=OuterRef("pk"))))
-        .order_by("-reported_on", "-id")
-    )
+    updates = ProgressUpdate.objects.filter(action=action).select_related("author").order_by("-reported_on", "-id")
     if everything:
         rows = list(updates)
         in_all = len(rows)
     else:
         # The count in the same query, as a scalar subquery over the same filter (see
-        # bvgov.selectors.first_rows_and_count).
+        # bvgov.selectors.register.first_rows_and_count).
         count = updates.order_by().values(n=Func(F("pk"), function="COUNT"))
         rows = list(updates.annotate(in_all=Subquery(count, output_field=IntegerField()))[:UPDATES_SHOWN])
         in_all = rows[0].in_all if rows else 0
-    # Evidence is read for the updates that have some (most have none).
-    _prefetch_where(
-        rows,
-        lambda update: update.has_evidence,
-        Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")),
-        Evidence.objects.none(),
-    )
+    prefetch_related_objects(rows, Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
     return rows, in_all
 
 
