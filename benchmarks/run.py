@@ -218,8 +218,8 @@ def fixtures(args, pages_cache: bool = True) -> dict:
     from django.utils import timezone
 
     from bvgov.selectors.boards import board_programmes, boards
-    from bvgov.selectors.register import current_programme
     from programmes.models import Person
+    from programmes.selectors import current_programme
     from recommendations.models import Action
     from reviews.models import Review
 

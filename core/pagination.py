@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import F, Func, IntegerField, Subquery
+
 
 @dataclass
 class WindowPage:
@@ -35,3 +37,14 @@ def window_page(queryset, page: str | int | None, *, per_page: int) -> WindowPag
     offset = (number - 1) * per_page
     rows = list(queryset[offset : offset + per_page + 1])
     return WindowPage(object_list=rows[:per_page], number=number, has_next=len(rows) > per_page)
+
+
+def first_rows_and_count(queryset, limit: int) -> tuple[list, int]:
+    """The first `limit` rows and how many there are in all, in one query: the count is a scalar subquery over the
+    same filter, which the database works out once (from an index where it can) before the limit applies."""
+    count = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
+    rows = list(queryset.annotate(rows_in_all=Subquery(count, output_field=IntegerField()))[:limit])
+    if not rows:
+        return rows, 0
+    first = rows[0]
+    return rows, first["rows_in_all"] if isinstance(first, dict) else first.rows_in_all

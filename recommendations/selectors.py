@@ -5,8 +5,6 @@ import datetime
 from django.db.models import (
     Case,
     Count,
-    F,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -20,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from core.history import latest_version_subquery
+from core.pagination import first_rows_and_count
 from programmes.models import Decision
 
 from .choices import ACTION_CLOSED_STATUSES
@@ -207,11 +206,7 @@ def action_updates(action: Action, *, everything: bool = False) -> tuple[list, i
         rows = list(updates)
         in_all = len(rows)
     else:
-        # The count in the same query, as a scalar subquery over the same filter (see
-        # bvgov.selectors.register.first_rows_and_count).
-        count = updates.order_by().values(n=Func(F("pk"), function="COUNT"))
-        rows = list(updates.annotate(in_all=Subquery(count, output_field=IntegerField()))[:UPDATES_SHOWN])
-        in_all = rows[0].in_all if rows else 0
+        rows, in_all = first_rows_and_count(updates, UPDATES_SHOWN)
     prefetch_related_objects(rows, Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
     return rows, in_all
 

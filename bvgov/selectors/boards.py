@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import AuditEntry
+from core.pagination import first_rows_and_count
 from programmes.choices import BodyKind
 from programmes.models import Body, Decision, Meeting, Programme
 from recommendations.choices import DecisionStatus
@@ -19,7 +20,7 @@ from recommendations.querysets import due_soon_action_q, overdue_action_q
 from reviews.choices import AWAITING_BODY_KINDS
 from reviews.models import Review
 
-from .register import first_rows_and_count, group_by, start_of_day
+from .register import group_by, start_of_day
 from .trail import audit_trail
 
 BOARD_KINDS = (

@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from core.archiving import Archivable, active_q
@@ -70,17 +70,6 @@ def as_of(model, moment: datetime.datetime):
     if issubclass(model, Archivable):
         state = state.filter(active_q())
     return state
-
-
-def first_rows_and_count(queryset, limit: int) -> tuple[list, int]:
-    """The first `limit` rows and how many there are in all, in one query: the count is a scalar subquery over the
-    same filter, which the database works out once (from an index where it can) before the limit applies."""
-    count = queryset.order_by().values(n=Func(F("pk"), function="COUNT"))
-    rows = list(queryset.annotate(rows_in_all=Subquery(count, output_field=IntegerField()))[:limit])
-    if not rows:
-        return rows, 0
-    first = rows[0]
-    return rows, first["rows_in_all"] if isinstance(first, dict) else first.rows_in_all
 
 
 def group_by(items, key) -> dict:
