@@ -34,7 +34,7 @@ BOARD_KINDS = (
 )
 # The authority and the management board answer for every review; other bodies for the reviews they oversee.
 WHOLE_PROGRAMME_KINDS = (BodyKind.AUTHORITY, BodyKind.MANAGEMENT_BOARD)
-LIST_LIMIT = 25
+ACTIONS_SHOWN = 10
 WAITING_SHOWN = 10
 # The changes that matter most to a board, of those since it last met: decisions, and these fields changing.
 SIGNIFICANT_FIELDS = frozenset(
@@ -85,6 +85,7 @@ class BoardDashboard:
     reviews: list
     actions_by_owner: list
     actions_count: int
+    actions_shown = ACTIONS_SHOWN
     reviews_waiting: list
     recommendations_waiting: list
     recommendations_waiting_count: int
@@ -107,7 +108,7 @@ def board_dashboard(*, body: Body, programme: Programme | None) -> BoardDashboar
         .filter(overdue_action_q(today) | due_soon_action_q(today))
         .select_related("owner", "recommendation__review")
         .order_by("owner__name", "due_date", "id"),
-        LIST_LIMIT,
+        ACTIONS_SHOWN,
     )
     waiting, waiting_count = first_rows_and_count(
         Recommendation.objects.filter(review_id__in=review_ids, decision_status=DecisionStatus.PROPOSED)

@@ -1,5 +1,7 @@
 """What htmx does to a page when it swaps a panel in place stays within the Content-Security-Policy."""
 
+from tests.browser.steps import open_recommendation_11
+
 QUESTION = "When will the risk assessment framework for single crewing be in place?"
 
 
@@ -9,7 +11,7 @@ def test_a_resized_text_box_does_not_make_the_swap_break_the_csp(journey):
     member = journey("member")
     page = member.page
     member.see("dashboard")
-    page.get_by_role("link", name="Recommendation 11 — Best Value Review of Managing Demand").click()
+    open_recommendation_11(member)
     member.see("recommendation")
     question = page.get_by_label("Your question")
     question.evaluate("box => { box.style.height = '12em' }")

@@ -12,8 +12,10 @@ import re
 import pytest
 
 from reviews.models import Review
+from tests.browser.steps import open_recommendation_11
 
 CONSULTATION = "Best Value Review of Consultation"
+CONSULTATION_PROGRAMME = "Best Value Programme 2000/01"
 DISTRICT_AUDIT = "MPS action plan on the District Audit report on the 2002/03 Policing and Performance Plan"
 RISK_FRAMEWORK = "Put in place a risk assessment framework for single crewing of response officers."
 STATUS_REASON = "Framework drafted with two BCU commanders; the risk assessment is with the Federation."
@@ -153,7 +155,7 @@ def manager_keeps_the_register(manager) -> str:
     # An action's status, changed on its page with a reason.
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Committee dashboard").click()
     manager.see("dashboard-again")
-    page.get_by_role("link", name="Recommendation 11 — Best Value Review of Managing Demand").click()
+    open_recommendation_11(manager)
     manager.see("recommendation-11")
     page.get_by_role("link", name=RISK_FRAMEWORK).click()
     manager.see("action")
@@ -173,6 +175,23 @@ def manager_keeps_the_register(manager) -> str:
 def inspector_checks_the_trail(inspector, *, action_url: str) -> None:
     page = inspector.page
     inspector.see("dashboard")
+
+    # The management board's dashboard for the review's programme sums up what changed since the board last met,
+    # the manager's decisions among the changes that matter most.
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Board dashboard").click()
+    inspector.see("board-dashboard")
+    page.get_by_label("Board or committee").select_option(label="MPS Management Board")
+    page.get_by_label("Programme", exact=True).select_option(label=CONSULTATION_PROGRAMME)
+    page.get_by_role("button", name="Show board").click()
+    page.wait_for_url(re.compile(r"/boards/\?body=\d+&programme=\d+"))
+    inspector.see("board-dashboard-after-the-decisions")
+    assert re.search(r"\d+ changes? in this board's reviews since \d{1,2} \w+ \d{4}:", inspector.main_text())
+    most = page.get_by_role("heading", name="The changes that matter most").locator("xpath=following-sibling::ul[1]")
+    significant = re.sub(r"\s+", " ", most.inner_text())
+    assert f"{CONSULTATION} — Stage Approved by management board → Approved by authority" in significant, significant
+    assert "decision recorded" in significant, significant
+    assert "Demo Programme manager" in significant, significant
+
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audit trail").click()
     inspector.see("audit-trail")
     page.get_by_label("Kind of record").select_option(label="Action")
