@@ -1,7 +1,9 @@
-"""Template tags for the GOV.UK look of every page: markup for forms, pagination links, status tags, body text."""
+"""Template tags for the GOV.UK look of every page: markup for forms, pagination links, status tags, body text,
+breadcrumbs."""
 
 from django import forms, template
 from django.core.paginator import Page
+from django.template.base import token_kwargs
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -173,3 +175,37 @@ def timeline_items(entries):
 @register.filter
 def verbose_name(model) -> str:
     return str(model._meta.verbose_name)
+
+
+class _AroundNode(template.Node):
+    """Renders a template with what lies between the tags as the variable `name`, beside the tag's arguments."""
+
+    def __init__(self, template_name, name, kwargs, nodelist):
+        self.template_name, self.name, self.kwargs, self.nodelist = template_name, name, kwargs, nodelist
+
+    def render(self, context):
+        values = {key: value.resolve(context) for key, value in self.kwargs.items()}
+        values[self.name] = self.nodelist.render(context)
+        return context.template.engine.get_template(self.template_name).render(context.new(values))
+
+
+def _around_tag(parser, token, allowed, template_name, name):
+    tag_name, *bits = token.split_contents()
+    kwargs = token_kwargs(bits, parser)
+    if bits or not kwargs.keys() <= allowed:
+        raise template.TemplateSyntaxError(f"{tag_name} takes only {' and '.join(sorted(allowed))}, as name=value")
+    nodelist = parser.parse((f"end{tag_name}",))
+    parser.delete_first_token()
+    return _AroundNode(template_name, name, kwargs, nodelist)
+
+
+@register.tag
+def breadcrumbs(parser, token):
+    """`{% breadcrumbs [home=label] [id=id] %}{% crumb … %}…{% endbreadcrumbs %}`: partials/breadcrumbs.html."""
+    return _around_tag(parser, token, {"home", "id"}, "partials/breadcrumbs.html", "crumbs")
+
+
+@register.tag
+def crumb(parser, token):
+    """`{% crumb [href=url] %}label{% endcrumb %}`: one item of the breadcrumbs, a link if it has an href."""
+    return _around_tag(parser, token, {"href"}, "partials/breadcrumbs.html#crumb", "label")
