@@ -350,6 +350,10 @@ def test_the_board_dashboard_costs_the_same_queries_for_2_and_50_actions(
         response = member_client.get("/boards/", {"body": board.pk})
     assert response.context["dashboard"].actions_count == 50
     assert len(small.captured_queries) == len(large.captured_queries)
+    # From the pages cache, for the same version of the register, none of the board's reads is made again.
+    with django_assert_num_queries(BOARD_QUERIES - 6):
+        again = member_client.get("/boards/", {"body": board.pk})
+    assert _main(again) == _main(response)
 
 
 # Session, user, the board, its programmes, the current programme, the register's version, the choices of board and
