@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .auth_views import AdminSignInForm
 from .models import CalendarFeed, ReminderSent, SignInEvent, User
 
@@ -40,7 +42,7 @@ admin.site.login_form = AdminSignInForm
 
 
 @admin.register(SignInEvent)
-class SignInEventAdmin(SimpleHistoryAdmin):
+class SignInEventAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Sign-ins are a record: administrators can read them, never add, change or delete one."""
 
     list_display = ["at", "kind", "username", "user", "ip_address"]
@@ -48,12 +50,3 @@ class SignInEventAdmin(SimpleHistoryAdmin):
     search_fields = ["username", "ip_address", "user__username"]
     date_hierarchy = "at"
     list_select_related = ["user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyAdminMixin
+
 from .models import (
     Body,
     Decision,
@@ -65,24 +67,15 @@ class MeetingAdmin(RegisterAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(RegisterAdmin):
+# A decision enters the register only through decision_record, which checks the order of the chain and carries the
+# decision out; the admin reads decisions but does not make or alter them.
+class DecisionAdmin(ReadOnlyAdminMixin, RegisterAdmin):
     list_display = ["decided_on", "body", "kind", "outcome", "subject_type", "subject_id", "minute_reference"]
     list_filter = ["kind", "outcome", "body"]
     search_fields = ["minute_reference", "rationale", "body__name"]
     date_hierarchy = "decided_on"
     autocomplete_fields = ["body", "meeting"]
     list_select_related = ["body", "subject_type"]
-
-    # A decision enters the register only through decision_record, which checks the order of the chain and carries
-    # the decision out; the admin reads decisions but does not make or alter them.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OutcomeInline(admin.TabularInline):
