@@ -3,7 +3,6 @@ import datetime
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F
 
 from core.models import AuditEntry
 from programmes.filters import ProgrammeScopedChoices
@@ -38,7 +37,7 @@ class AuditTrailFilter(ProgrammeScopedChoices, django_filters.FilterSet):
     )
     programme = django_filters.ModelChoiceFilter(
         label="Programme",
-        queryset=Programme.objects.order_by(F("start_date").desc(nulls_last=True), "name"),
+        queryset=Programme.objects.all(),
         empty_label="Any programme",
         method="filter_programme",
     )

@@ -1,7 +1,6 @@
 import datetime
 
 from django import forms
-from django.db.models import F
 from django.utils import timezone
 
 from programmes.models import Programme
@@ -40,7 +39,7 @@ class AsAtForm(forms.Form):
 def programme_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label="Programme",
-        queryset=Programme.objects.order_by(F("start_date").desc(nulls_last=True), "name"),
+        queryset=Programme.objects.all(),
         required=False,
         empty_label="The current programme",
         error_messages={"invalid_choice": "Choose a programme from the list."},

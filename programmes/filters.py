@@ -143,7 +143,7 @@ class IndicatorFilter(PanelFilterSet):
     programme = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         label="Programme",
-        queryset=Programme.objects.order_by("-start_date", "name"),
+        queryset=Programme.objects.all(),
         empty_label="Any programme",
     )
     direction = django_filters.ChoiceFilter(
@@ -169,7 +169,7 @@ class RiskFilter(PanelFilterSet):
     programme = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         label="Programme",
-        queryset=Programme.objects.order_by("-start_date", "name"),
+        queryset=Programme.objects.all(),
         empty_label="Any programme",
     )
 

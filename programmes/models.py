@@ -253,7 +253,7 @@ class Programme(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-start_date", "name"]
+        ordering = [models.F("start_date").desc(nulls_last=True), "name"]
         constraints = [
             date_order_constraint(
                 "start_date", "end_date", table="programme", message="A programme cannot end before it starts."

@@ -74,7 +74,7 @@ def programme_choice_filter(*, field_name: str) -> django_filters.ModelChoiceFil
     return django_filters.ModelChoiceFilter(
         label="Programme",
         field_name=field_name,
-        queryset=Programme.objects.order_by("-start_date", "name"),
+        queryset=Programme.objects.all(),
         empty_label="Any programme",
     )
 

@@ -27,7 +27,7 @@ class ReviewFilter(PanelFilterSet):
     programme = django_filters.ModelChoiceFilter(
         widget=QuickSelect,
         label="Programme",
-        queryset=Programme.objects.order_by("-start_date", "name"),
+        queryset=Programme.objects.all(),
         empty_label="Any programme",
     )
     stage = django_filters.ChoiceFilter(label="Stage", choices=ReviewStage.choices, empty_label="Any stage")

@@ -62,9 +62,7 @@ def board_reviews(body: Body):
 
 def board_programmes(body: Body):
     """The programmes in which the board oversees a review, newest first."""
-    return Programme.objects.filter(pk__in=board_reviews(body).values("programme_id")).order_by(
-        F("start_date").desc(nulls_last=True), "name"
-    )
+    return Programme.objects.filter(pk__in=board_reviews(body).values("programme_id"))
 
 
 @dataclass

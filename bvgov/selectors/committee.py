@@ -5,8 +5,9 @@ the register; lists are not repeated here but linked to (the actions and recomme
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, F
+from django.db.models import Count
 from django.db.models.functions import TruncQuarter
 
 from programmes.models import Programme
@@ -100,7 +101,7 @@ class CommitteeDashboard:
     trend: list[dict]
     by_status: list[dict]
 
-    @property
+    @cached_property
     def reviews_shown(self) -> list[ProgressRow]:
         """The reviews the committee should look at first: most overdue actions, then most red, then by title."""
         ranked = sorted(self.reviews, key=lambda row: (-row.actions_overdue, -row.actions_red, row.title))
@@ -278,7 +279,7 @@ def programme_overview(*, as_at: datetime.date | None = None) -> ProgrammeOvervi
     register = register_at(as_at)
     rows = {
         programme.pk: ProgressRow(title=programme.name, programme_id=programme.pk)
-        for programme in Programme.objects.order_by(F("start_date").desc(nulls_last=True), "name")
+        for programme in Programme.objects.all()
     }
     for count in register.reviews.values("programme_id").annotate(n=Count("id")).order_by():
         if count["programme_id"] in rows:
