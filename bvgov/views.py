@@ -102,7 +102,7 @@ class AuditTrailView(LoginRequiredMixin, TemplateView):
     """Every change across the register, newest first: who, when, what changed from what to what, and why."""
 
     template_name = "bvgov/audit_trail.html"
-    per_page = 50
+    per_page = 25
 
     def get(self, request, *args, **kwargs):
         filterset = AuditTrailFilter(request.GET or None, queryset=audit_trail())
@@ -121,7 +121,7 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
     """One register object's whole history as a timeline of field changes."""
 
     template_name = "bvgov/object_history.html"
-    per_page = 100
+    per_page = 25
 
     def get(self, request, *args, app_label, model_name, pk, **kwargs):
         model = tracked_model(app_label, model_name)

@@ -116,7 +116,7 @@ class RegisterListView(LoginRequiredMixin, FilterView):
 
     headers: list[Header] = []
 
-    paginate_by = 50
+    paginate_by = 25
     # `selector` gives the rows with their joins; `sort_expressions` maps a sort key a user sees in the address
     # (e.g. "stage") to the expression that orders it, where the two differ.
     selector = None

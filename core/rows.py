@@ -1,7 +1,7 @@
 """Rows of the audit trail and a record's history timeline, written in Python, and the helpers the apps' row writers
 share.
 
-A list page renders fifty rows, each with a dozen values, filters and links; through the template engine that is
+A list page renders a page of rows, each with a dozen values, filters and links; through the template engine that is
 thousands of variable lookups and most of the page's time. The Django admin builds its changelist cells in Python
 (`items_for_result`) for the same reason. Every value is escaped as format_html/conditional_escape do (core.html).
 """

@@ -14,6 +14,7 @@ from programmes.models import Programme
 from recommendations.choices import DecisionStatus, ImplementationStatus
 from recommendations.querysets import (
     LONG_OVERDUE_DAYS,
+    counted_action_q,
     no_funding_q,
     no_owner_q,
     no_target_q,
@@ -135,7 +136,8 @@ def _recommendation_counts(register: Register, *group):
 def _action_counts(register: Register, *group):
     today = register.today
     return (
-        register.actions.values(*group)
+        register.actions.filter(counted_action_q())
+        .values(*group)
         .annotate(
             open=Count("id", filter=open_action_q()),
             overdue=Count("id", filter=overdue_action_q(today)),

@@ -235,13 +235,13 @@ class TestRecommendationList:
 
     def test_the_list_is_paginated(self, member_client):
         source = SourceFactory()
-        RecommendationFactory.create_batch(51, source=source)
+        RecommendationFactory.create_batch(26, source=source)
 
         first = member_client.get(self.list_url())
         second = member_client.get(self.list_url(page=2))
 
-        assert len(rows_of(first)) == 50 and len(rows_of(second)) == 1
-        assert "51 recommendations" in first.content.decode()
+        assert len(rows_of(first)) == 25 and len(rows_of(second)) == 1
+        assert "26 recommendations" in first.content.decode()
         assert 'aria-label="Pagination"' in first.content.decode()
 
     def test_the_download_links_keep_the_filters(self, member_client):
