@@ -4,11 +4,11 @@ the production WSGI handler (middleware, sessions and all) on the generated regi
     DATABASE_URL=postgres://postgres@127.0.0.1:5433/bvgov_bench .venv/bin/python benchmarks/profile_mix.py \
         [--rounds 30] [--sort tottime] [--top 40] [--per-page] [--pages-cache off|on]
 
-It signs in as bench-member and bench-owner with real sessions, warms every page once, then runs ROUNDS rounds of
-the mix that benchmarks/run.py sends with wrk (its read pages, run.read_mix, and a status update) and prints the
-profile's top functions; --per-page prints each page's mean wall time in the process instead. The pages cache is off
-by default (PAGES_CACHE=False, as in the run the targets are judged on); --pages-cache on profiles with it. A tool
-for finding costs, not a measurement of record: the figures of record come from run.py.
+It signs in as bench-inspector (the reads) and bench-owner (the updates) with real sessions, warms every page once,
+then runs ROUNDS rounds of the mix that benchmarks/run.py sends with wrk (its read pages, run.read_mix, and a status
+update) and prints the profile's top functions; --per-page prints each page's mean wall time in the process instead.
+The pages cache is off by default (PAGES_CACHE=False, as in the run the targets are judged on); --pages-cache on
+profiles with it. A tool for finding costs, not a measurement of record: the figures of record come from run.py.
 """
 
 import argparse
@@ -46,8 +46,8 @@ def main() -> None:
 
     from django.test import Client
 
-    member, owner = Client(HTTP_HOST=run.HOST), Client(HTTP_HOST=run.HOST)
-    for client, username in ((member, "bench-member"), (owner, "bench-owner")):
+    reader, owner = Client(HTTP_HOST=run.HOST), Client(HTTP_HOST=run.HOST)
+    for client, username in ((reader, "bench-inspector"), (owner, "bench-owner")):
         response = client.post("/accounts/login/", {"username": username, "password": run.PASSWORD})
         if response.status_code != 302:
             raise SystemExit(f"Sign-in as {username} failed: {response.status_code}")
@@ -69,7 +69,7 @@ def main() -> None:
         )
 
     for path in reads:
-        member.get(path)
+        reader.get(path)
     update(0)
 
     times: dict[str, list[float]] = {path: [] for path in [*reads, "POST"]}
@@ -89,7 +89,7 @@ def main() -> None:
     started = time.perf_counter()
     for number in range(args.rounds):
         for path in reads:
-            timed(path, lambda path=path: member.get(path), 200)
+            timed(path, lambda path=path: reader.get(path), 200)
         timed("POST", lambda number=number: update(number + 1), 302)
     elapsed = time.perf_counter() - started
     requests = args.rounds * (len(reads) + 1)

@@ -401,7 +401,7 @@ def single_client(args, fx: dict) -> list[dict]:
 WRK_SCRIPT = """
 local reads = {READS}
 local actions = {ACTIONS}
-local member_cookie = "{MEMBER_COOKIE}"
+local reader_cookie = "{READER_COOKIE}"
 local owner_cookie = "{OWNER_COOKIE}"
 local token = "{TOKEN}"
 local counter = 0
@@ -418,7 +418,7 @@ request = function()
       {["Cookie"] = owner_cookie, ["Content-Type"] = "application/x-www-form-urlencoded"}, body)
   end
   local path = reads[(counter % #reads) + 1]
-  return wrk.format("GET", path, {["Cookie"] = member_cookie})
+  return wrk.format("GET", path, {["Cookie"] = reader_cookie})
 end
 -- No response() callback: with one, wrk hands every body to Lua, and copying the committee dashboard's 2.2 MB into
 -- the client on each request took CPU from the server it measures. wrk counts non-2xx/3xx answers by itself.
@@ -456,8 +456,10 @@ def read_mix(fx: dict) -> list[str]:
 
 
 def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
-    member, owner = Client(args.port), Client(args.port)
-    member.sign_in("bench-member")
+    # The reads are the inspector's, who may open every page of the mix (the trail and history are for the roles
+    # that read the audit trail).
+    reader, owner = Client(args.port), Client(args.port)
+    reader.sign_in("bench-inspector")
     owner.sign_in("bench-owner")
     token = owner.csrf_token(f"/actions/{fx['open_actions'][0]}/progress/")
     reads = read_mix(fx)
@@ -465,7 +467,7 @@ def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
     for key, value in {
         "READS": "{" + ", ".join(json.dumps(path) for path in reads) + "}",
         "ACTIONS": "{" + ", ".join(str(a) for a in fx["open_actions"][:100]) + "}",
-        "MEMBER_COOKIE": cookie_header(member),
+        "READER_COOKIE": cookie_header(reader),
         "OWNER_COOKIE": cookie_header(owner),
         "TOKEN": token,
         "POST_EVERY": str(args.post_every),
@@ -486,7 +488,7 @@ def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
     ]
     load_before = load_average()
     if fault:
-        return fault_run(args, command, fault, fx, member)
+        return fault_run(args, command, fault, fx, reader)
     cpu_before = cpu_times()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     summary = json.loads(re.search(r"WRK_JSON (.*)", output).group(1))
@@ -506,13 +508,13 @@ def throughput(args, fx: dict, *, fault: str | None = None) -> dict:
 def single_page_loads(args, fx: dict) -> list[dict]:
     """What this machine serves of one page alone under the same wrk load (10 s each): the ceiling the mix sits
     under. /help/ is the cheapest signed-in page (session, user, the base template)."""
-    member = Client(args.port)
-    member.sign_in("bench-member")
+    reader = Client(args.port)
+    reader.sign_in("bench-inspector")
     results = []
     for path in ["/help/", f"/?programme={fx['programme']}", "/overview/", "/audit/", "/actions/?status=blocked"]:
-        member.request("GET", path)
+        reader.request("GET", path)
         script = (
-            f'request = function() return wrk.format("GET", "{path}", {{["Cookie"] = "{cookie_header(member)}"}}) end'
+            f'request = function() return wrk.format("GET", "{path}", {{["Cookie"] = "{cookie_header(reader)}"}}) end'
         )
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
             handle.write(script)
@@ -526,7 +528,7 @@ def single_page_loads(args, fx: dict) -> list[dict]:
     return results
 
 
-def fault_run(args, command, fault: str, fx: dict, member: Client) -> dict:
+def fault_run(args, command, fault: str, fx: dict, reader: Client) -> dict:
     """The load with wrk, and beside it a probe client that reads the dashboard every 0.1 s and notes each answer,
     while the database is restarted half-way through."""
     load = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -535,7 +537,7 @@ def fault_run(args, command, fault: str, fx: dict, member: Client) -> dict:
     restarted_at = back_at = None
     restart = None
     probe = Client(args.port)
-    probe.cookies = dict(member.cookies)
+    probe.cookies = dict(reader.cookies)
     while time.monotonic() - started < args.duration - 2:
         elapsed = time.monotonic() - started
         if restart is None and elapsed > args.duration / 3:
