@@ -63,8 +63,10 @@ static/build/print.css: static/scss/print.scss $(NODE_STAMP)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+# The demo's trail is sealed with a signed checkpoint (the development key, made in data/ on first use).
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py seal_audit_trail
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from simple_history.signals import post_create_historical_record
 
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .audit import record_history
 
         def write_audit_entry(sender, instance, history_instance, **kwargs):

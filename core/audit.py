@@ -20,18 +20,23 @@ import decimal
 import hashlib
 import itertools
 import json
+import operator
 import threading
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.apps import apps as global_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from .models import AuditEntry
+from . import checkpoints as anchors
+from .checkpoints import Signed
+from .models import AuditCheckpoint, AuditEntry, ChainVerification
 from .snapshots import canonical_json
 
 GENESIS_HASH = "0" * 64
@@ -253,6 +258,11 @@ def _utc_iso(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).isoformat()
 
 
+def _utc_iso_of_stored(value: datetime.datetime) -> str:
+    """_utc_iso of a value read back from the database, which is in UTC already."""
+    return value.isoformat() if value.tzinfo is datetime.UTC else _utc_iso(value)
+
+
 def sealed_fields(history_model) -> list[str]:
     """The columns of a history table that are sealed into the chain: all of them."""
     return sorted(field.attname for field in history_model._meta.concrete_fields)
@@ -327,12 +337,46 @@ def history_model_of(content_type, apps=global_apps):
     return apps.get_model(content_type.app_label, f"historical{content_type.model}")
 
 
+# Verification.
+
+ENTRY_COLUMNS = (
+    "sequence",
+    "previous_hash",
+    "entry_hash",
+    "hashed_fields_text",
+    "history_date",
+    "content_type_id",
+    "object_id",
+    "object_repr",
+    "history_id",
+    "history_type",
+    "user_id",
+    "reason",
+    "changes_text",
+    "review_id",
+)
+# canonical_json's encoder and a JSON decoder, built once: the verifier encodes and decodes every entry of the trail.
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, check_circular=False, default=str
+).encode
+_scan = json.JSONDecoder().scan_once
+
+
+def _decode(text: str):
+    """JSON text the database wrote (no surrounding space), without json.loads' checks for it."""
+    return _scan(text, 0)[0]
+
+
 @dataclass(frozen=True)
 class ChainReport:
     entries: int
     broken: str = ""
     unsealed: tuple[str, ...] = ()
     unguarded: tuple[str, ...] = ()
+    checkpoints: int = 0
+    live_rows: int = 0
+    # The newest checkpoint in the database that the chain was found to match, if any.
+    last_checkpoint: Signed | None = None
 
     @property
     def intact(self) -> bool:
@@ -348,90 +392,433 @@ class ChainReport:
             )
         if self.unguarded:
             return f"Audit trail chain intact, but these tables accept changes: {', '.join(self.unguarded)}."
-        return f"Audit trail verified: {self.entries} entries, chain intact."
+        if self.checkpoints:
+            anchored = f"{self.checkpoints} signed checkpoint{pluralize(self.checkpoints)} matched"
+        else:
+            anchored = "no signed checkpoint yet (manage.py seal_audit_trail makes one)"
+        rows = f"{self.live_rows} live row{pluralize(self.live_rows)} checked against the latest history"
+        return f"Audit trail verified: {self.entries} entries, chain intact; {anchored}; {rows}."
 
 
-def verify_chain(*, chunk_size: int = 2000, using: str = DEFAULT_DB_ALIAS) -> ChainReport:
-    """Recompute the chain from the first entry, re-reading every history row; report the first broken link.
+def pluralize(count: int) -> str:
+    return "" if count == 1 else "s"
 
-    Entries are read in sequence order in chunks, and the history rows of a chunk with one query per model. The
-    chain alone cannot show that its newest entries were cut off, so the history rows of each model are counted
-    against its entries too.
-    """
-    expected_sequence, previous_hash, count = 1, GENESIS_HASH, 0
-    entries = (
+
+class _Plans:
+    """For each content type, its history model's columns, and for each set of sealed columns how each is read back
+    to the value it was sealed as. Values read from the database have the column's own type, so most need nothing;
+    the rest are converted as `_canonical_value` converts them."""
+
+    def __init__(self, using: str):
+        self.using = using
+        self.types: dict[int, tuple] = {}
+        self.plans: dict[tuple, tuple] = {}
+
+    def type(self, content_type_id: int) -> tuple:
+        """(app_label.model, history model or None, its columns)"""
+        known = self.types.get(content_type_id)
+        if known is None:
+            content_type = ContentType.objects.db_manager(self.using).get_for_id(content_type_id)
+            try:
+                model = history_model_of(content_type)
+                columns = (
+                    "history_id",
+                    *sorted(f.attname for f in model._meta.concrete_fields if f.attname != "history_id"),
+                )
+            except LookupError:
+                model, columns = None, ()
+            known = self.types[content_type_id] = (f"{content_type.app_label}.{content_type.model}", model, columns)
+        return known
+
+    def plan(self, content_type_id: int, hashed_fields_text: str) -> tuple:
+        key = (content_type_id, hashed_fields_text)
+        plan = self.plans.get(key)
+        if plan is None:
+            hashed_fields = json.loads(hashed_fields_text)
+            _, model, columns = self.type(content_type_id)
+            fields = {field.attname: field for field in model._meta.concrete_fields}
+            present = [name for name in hashed_fields if name in fields]
+            indices = [columns.index(name) for name in present]
+            pick = (
+                operator.itemgetter(*indices)
+                if len(indices) > 1
+                else (lambda row: (row[indices[0]],) if indices else ())
+            )
+            converted = tuple(
+                (name, index, convert)
+                for name, index in zip(present, indices, strict=True)
+                if (convert := _converter(fields[name])) is not None
+            )
+            missing = {name: {"missing column": name} for name in hashed_fields if name not in fields}
+            plan = self.plans[key] = (tuple(present), pick, converted, missing)
+        return plan
+
+
+def _converter(field: models.Field):
+    """How a value of the field read from the database becomes its canonical value; None where it already is."""
+    if isinstance(field, models.JSONField):
+        return None  # decoded JSON is already plain JSON
+    if isinstance(field, models.DecimalField):
+        quantum = decimal.Decimal(1).scaleb(-field.decimal_places)
+        return lambda value: str(value.quantize(quantum))
+    if isinstance(field, models.DateTimeField):
+        return _utc_iso_of_stored
+    if isinstance(field, models.DateField | models.TimeField):
+        return lambda value: value.isoformat()
+    if isinstance(field, models.ForeignKey):
+        return _converter(field.target_field)
+    if isinstance(
+        field, models.BooleanField | models.IntegerField | models.FloatField | models.CharField | models.TextField
+    ) and not isinstance(field, models.GenericIPAddressField):
+        return None
+    return lambda value: _canonical_value(field, value)
+
+
+@dataclass
+class _Walk:
+    entries: int = 0
+    last_sequence: int = 0
+    last_hash: str = GENESIS_HASH
+    broken: str = ""
+    checkpoints: int = 0
+    last_checkpoint: Signed | None = None
+    per_type: dict | None = None
+
+
+def _walk_chain(*, using: str, after: tuple[int, str], checkpoints: dict[int, list[Signed]], chunk_size: int) -> _Walk:
+    """Recompute the chain from the entry after `after` (sequence, hash), re-reading every history row, and compare
+    the entries that checkpoints name with the hash each checkpoint signed. Stops at the first broken link."""
+    plans = _Plans(using)
+    walk = _Walk(last_sequence=after[0], last_hash=after[1], per_type={})
+    per_type = walk.per_type
+    expected_sequence, previous_hash = after[0] + 1, after[1]
+    matched_sequence = after[0]
+    # The same checkpoint is in the database and in the file: each is counted once.
+    signatures = set()
+    # The JSON columns are read as text: the sealed columns' names are the same few lists in every entry, decoded
+    # once each, and the changes are decoded without a converter per row.
+    rows = (
         AuditEntry.objects.using(using)
-        .select_related("content_type")
+        .filter(sequence__gt=after[0])
         .order_by("sequence")
+        .annotate(
+            hashed_fields_text=Cast("hashed_fields", models.TextField()),
+            changes_text=Cast("changes", models.TextField()),
+        )
+        .values_list(*ENTRY_COLUMNS)
         .iterator(chunk_size=chunk_size)
     )
-    for chunk in itertools.batched(entries, chunk_size):
-        records = _history_rows(chunk, using)
+    sha256, decode = hashlib.sha256, _decode
+    for chunk in itertools.batched(rows, chunk_size):
+        records = _history_values(chunk, plans)
         for entry in chunk:
-            problem = _check(entry, records.get((entry.content_type_id, entry.history_id)), expected_sequence)
-            if not problem and entry.previous_hash != previous_hash:
-                problem = "does not follow on from the entry before it — the chain was re-ordered or rewritten"
+            (sequence, entry_previous, entry_hash, hashed, history_date, content_type_id) = entry[:6]
+            problem = ""
+            if sequence != expected_sequence:
+                problem = _gap(expected_sequence, sequence)
+            elif (row := records.get((content_type_id, entry[8]))) is None:
+                problem = "its history record is missing — the history row was deleted"
+            else:
+                names, pick, converted, missing = plans.plan(content_type_id, hashed)
+                values = dict(zip(names, pick(row), strict=True))
+                for name, index, convert in converted:
+                    if (value := row[index]) is not None:
+                        values[name] = convert(value)
+                if missing:
+                    values |= missing
+                content = {
+                    "content_type": plans.types[content_type_id][0],
+                    "object_id": entry[6],
+                    "object_repr": entry[7],
+                    "history_id": entry[8],
+                    "history_type": entry[9],
+                    "history_date": _utc_iso_of_stored(history_date),
+                    "user_id": entry[10],
+                    "reason": entry[11],
+                    "changes": decode(entry[12]),
+                    "review_id": entry[13],
+                    "record": values,
+                }
+                if sha256((entry_previous + _encode(content)).encode("utf-8")).hexdigest() != entry_hash:
+                    problem = (
+                        "hash does not match its content — the history row or the entry was changed after it was "
+                        "written"
+                    )
+                elif entry_previous != previous_hash:
+                    problem = "does not follow on from the entry before it — the chain was re-ordered or rewritten"
+            if not problem and sequence in checkpoints:
+                for signed in checkpoints[sequence]:
+                    if signed.head_hash != entry_hash:
+                        since = (
+                            f" since entry {matched_sequence}, where it last matched one" if matched_sequence else ""
+                        )
+                        problem = (
+                            f"its hash is not the one signed by {signed} — the trail up to it was rewritten{since}"
+                        )
+                        break
+                    signatures.add(signed.signature)
+                    if signed.checkpoint_id is not None:
+                        walk.last_checkpoint = signed
+                matched_sequence = sequence
             if problem:
-                return ChainReport(entries=count, broken=f"Entry {entry.sequence} ({_describe(entry)}): {problem}")
-            expected_sequence, previous_hash, count = entry.sequence + 1, entry.entry_hash, count + 1
-    return ChainReport(
-        entries=count, unsealed=tuple(_unsealed_history(using)), unguarded=tuple(unguarded_tables(using))
+                walk.broken = f"Entry {sequence} ({_describe(entry)}): {problem}"
+                walk.checkpoints = len(signatures)
+                return walk
+            expected_sequence, previous_hash = sequence + 1, entry_hash
+            per_type[content_type_id] = per_type.get(content_type_id, 0) + 1
+            walk.entries += 1
+    walk.last_sequence, walk.last_hash = expected_sequence - 1, previous_hash
+    walk.checkpoints = len(signatures)
+    return walk
+
+
+def _gap(expected: int, sequence: int) -> str:
+    if sequence == expected + 1:
+        return f"entry {expected} before it is missing — it was deleted"
+    return f"entries {expected} to {sequence - 1} before it are missing — they were deleted"
+
+
+def _describe(entry: tuple) -> str:
+    content_type = ContentType.objects.get_for_id(entry[5])
+    return f"{content_type.model} #{entry[6]}, history {entry[8]}, {entry[4]:%Y-%m-%d %H:%M}"
+
+
+def _history_values(entries: Iterable[tuple], plans: _Plans) -> dict:
+    wanted: dict[int, list[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry[5], []).append(entry[8])
+    rows = {}
+    for content_type_id, history_ids in wanted.items():
+        _, model, columns = plans.type(content_type_id)
+        if model is None:
+            continue
+        query = model._base_manager.using(plans.using).order_by()
+        low, high = min(history_ids), max(history_ids)
+        # A chunk of the chain usually holds a run of each table's history rows: read the run by its range, which
+        # the database answers from the primary key without a parameter per row.
+        if high - low < 2 * len(history_ids):
+            query = query.filter(history_id__gte=low, history_id__lte=high)
+        else:
+            query = query.filter(history_id__in=history_ids)
+        for row in query.values_list(*columns):
+            rows[(content_type_id, row[0])] = row
+    return rows
+
+
+def _beyond_the_chain(checkpoints: dict[int, list[Signed]], walk: _Walk) -> str:
+    """A checkpoint of an entry the chain no longer reaches: its newest entries were cut off, or all of them."""
+    beyond = [
+        signed for sequence in sorted(checkpoints) if sequence > walk.last_sequence for signed in checkpoints[sequence]
+    ]
+    if not beyond:
+        return ""
+    first = beyond[0]
+    ends = f"the chain ends at entry {walk.last_sequence}" if walk.last_sequence else "the chain has no entries"
+    return (
+        f"{str(first)[0].upper()}{str(first)[1:]} names entry {first.sequence}, but {ends} — entries after it were "
+        "deleted, or the whole trail was emptied"
     )
 
 
-def _unsealed_history(using: str) -> list[str]:
-    entries_by_type = dict(
-        AuditEntry.objects.using(using)
-        .order_by()
-        .values_list("content_type")
-        .annotate(count=models.Count("id"))
-        .values_list("content_type", "count")
-    )
+def _checkpoints_to_check(*, using: str, files: Iterable, public_key, after: int = 0) -> tuple[dict, str]:
+    """Every checkpoint after entry `after`, from the database, the configured checkpoint file and `files`, by the
+    sequence it names; or the first that is not validly signed, or a file that cannot be read."""
+    found: dict[int, list[Signed]] = {}
+    in_database = AuditCheckpoint.objects.using(using).filter(sequence__gt=after)
+    sources = [anchors.from_database(in_database)]
+    configured = anchors.checkpoint_file()
+    if configured is not None and (configured.exists() or AuditCheckpoint.objects.using(using).exists()):
+        sources.append(anchors.from_file(configured) if not after else anchors.newest_in_file(configured, after=after))
+    sources += [anchors.from_file(Path(path)) for path in files]
+    try:
+        for source in sources:
+            for signed in source:
+                if signed.sequence <= after:
+                    continue
+                if public_key is None:
+                    key_problem = anchors.key_problem()
+                    return {}, f"{str(signed)[0].upper()}{str(signed)[1:]} cannot be checked: {key_problem}"
+                if not signed.valid_under(public_key):
+                    return {}, (
+                        f"{str(signed)[0].upper()}{str(signed)[1:]} is not validly signed by the key "
+                        f"{anchors.public_key_hex(public_key)} — it was forged or altered"
+                    )
+                found.setdefault(signed.sequence, []).append(signed)
+    except anchors.CheckpointFileError as error:
+        return {}, str(error)
+    return found, ""
+
+
+def verify_chain(
+    *, chunk_size: int = 10000, using: str = DEFAULT_DB_ALIAS, checkpoint_files: Iterable = (), public_key=None
+) -> ChainReport:
+    """Verify the whole trail and name the first broken link: every entry against its history row and the entry
+    before it, the chain against every signed checkpoint (in the database, in the checkpoint file and in
+    `checkpoint_files`), every history row against its entry (by count), and every live row of the register against
+    its latest history row.
+
+    `public_key` checks the checkpoints' signatures; left out, the configured one (core.checkpoints). Everything is
+    read in one snapshot (REPEATABLE READ on PostgreSQL), so writes made meanwhile cannot look like tampering.
+    """
+    connection = connections[using]
+    # Inside a caller's transaction (a test's) it has begun already, and its isolation level is the caller's.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(using=using):
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        if public_key is None:
+            public_key = anchors.configured_public_key_or_none()
+        checkpoints, problem = _checkpoints_to_check(using=using, files=checkpoint_files, public_key=public_key)
+        if problem:
+            return ChainReport(entries=0, broken=problem)
+        walk = _walk_chain(using=using, after=(0, GENESIS_HASH), checkpoints=checkpoints, chunk_size=chunk_size)
+        report = {"entries": walk.entries, "checkpoints": walk.checkpoints, "last_checkpoint": walk.last_checkpoint}
+        if walk.broken:
+            return ChainReport(broken=walk.broken, **report)
+        if problem := _beyond_the_chain(checkpoints, walk):
+            return ChainReport(broken=problem, **report)
+        unsealed = tuple(_unsealed_history(using, walk.per_type))
+        if unsealed:
+            return ChainReport(unsealed=unsealed, **report)
+        live_rows, problem = compare_live_rows(using)
+        if problem:
+            return ChainReport(broken=problem, live_rows=live_rows, **report)
+        return ChainReport(live_rows=live_rows, unguarded=tuple(unguarded_tables(using)), **report)
+
+
+def _unsealed_history(using: str, entries_by_type: dict) -> list[str]:
     unsealed = []
-    for label in register_apps():
-        for model in global_apps.get_app_config(label).get_models():
-            if not hasattr(model._meta, "simple_history_manager_attribute"):
-                continue
-            content_type = ContentType.objects.db_manager(using).get_for_model(model)
-            missing = model.history.model._base_manager.using(using).count() - entries_by_type.get(content_type.pk, 0)
-            if missing > 0:
-                unsealed.append(
-                    f"{missing} history record{'s' if missing > 1 else ''} of {content_type.model} "
-                    f"{'have' if missing > 1 else 'has'} no audit entry"
-                )
+    for model in _tracked_models():
+        content_type = ContentType.objects.db_manager(using).get_for_model(model)
+        missing = model.history.model._base_manager.using(using).count() - entries_by_type.get(content_type.pk, 0)
+        if missing > 0:
+            unsealed.append(
+                f"{missing} history record{'s' if missing > 1 else ''} of {content_type.model} "
+                f"{'have' if missing > 1 else 'has'} no audit entry"
+            )
     return unsealed
 
 
-def _check(entry: AuditEntry, record, expected_sequence: int) -> str:
-    if entry.sequence != expected_sequence:
-        if entry.sequence == expected_sequence + 1:
-            return f"entry {expected_sequence} before it is missing — it was deleted"
-        return f"entries {expected_sequence} to {entry.sequence - 1} before it are missing — they were deleted"
-    if record is None:
-        return "its history record is missing — the history row was deleted"
-    if chain_hash(entry.previous_hash, entry_content(entry, record)) != entry.entry_hash:
-        return "hash does not match its content — the history row or the entry was changed after it was written"
-    return ""
+def _tracked_models() -> list[type[models.Model]]:
+    return [
+        model
+        for label in register_apps()
+        for model in global_apps.get_app_config(label).get_models()
+        if hasattr(model._meta, "simple_history_manager_attribute")
+    ]
 
 
-def _describe(entry: AuditEntry) -> str:
-    content_type = ContentType.objects.get_for_id(entry.content_type_id)
-    return f"{content_type.model} #{entry.object_id}, history {entry.history_id}, {entry.history_date:%Y-%m-%d %H:%M}"
+def compare_live_rows(using: str = DEFAULT_DB_ALIAS, chunk_size: int = 5000) -> tuple[int, str]:
+    """Compare every live row of the register with its latest history row, field by field (the fields history
+    tracks), and name the first that differs, has no history, or is gone without a deletion in its history.
+
+    A change made in SQL behind the application's back leaves its row different from its history; a forged history
+    row appended to the chain leaves the history different from the row. Returns (rows compared, problem)."""
+    compared = 0
+    for model in _tracked_models():
+        history = model.history.model._base_manager.using(using)
+        names = [field.attname for field in model.history.model.tracked_fields]
+        pk = model._meta.pk.attname
+        at = names.index(pk)
+        live = model._base_manager.using(using).order_by(pk).values_list(*names).iterator(chunk_size=chunk_size)
+        newest = history.order_by().values(pk).annotate(newest=models.Max("history_id")).values("newest")
+        latest = (
+            history.filter(history_id__in=newest)
+            .order_by(pk)
+            .values_list("history_id", "history_type", "history_date", *names)
+            .iterator(chunk_size=chunk_size)
+        )
+        noun = str(model._meta.verbose_name).capitalize()
+        row, record = next(live, None), next(latest, None)
+        while row is not None or record is not None:
+            if record is None or (row is not None and row[at] < record[3 + at]):
+                return compared, f"{noun} #{row[at]}: the row has no history — it was written around the audit trail"
+            if row is None or record[3 + at] < row[at]:
+                if record[1] != "-":
+                    return compared, (
+                        f"{noun} #{record[3 + at]}: the row is gone, but its history (history {record[0]}) records "
+                        "no deletion — it was deleted behind the application's back"
+                    )
+                record = next(latest, None)
+                continue
+            compared += 1
+            if record[1] == "-":
+                return compared, (
+                    f"{noun} #{row[at]}: its history records its deletion (history {record[0]}), yet the row is there "
+                    "— it was put back behind the application's back"
+                )
+            if row != record[3:]:
+                return compared, _live_difference(noun, names, row, record, row[at])
+            row, record = next(live, None), next(latest, None)
+    return compared, ""
 
 
-def _history_rows(entries: Iterable[AuditEntry], using: str) -> dict:
-    wanted: dict[int, list[int]] = {}
-    for entry in entries:
-        wanted.setdefault(entry.content_type_id, []).append(entry.history_id)
-    rows = {}
-    for content_type_id, history_ids in wanted.items():
-        try:
-            model = history_model_of(ContentType.objects.db_manager(using).get_for_id(content_type_id))
-        except LookupError:
-            continue
-        for history_id, record in model._base_manager.using(using).in_bulk(history_ids).items():
-            rows[(content_type_id, history_id)] = record
-    return rows
+def _live_difference(noun: str, names: list[str], row: tuple, record: tuple, pk) -> str:
+    at = next(index for index in range(len(names)) if row[index] != record[3 + index])
+    return (
+        f"{noun} #{pk}: {names[at]} is “{row[at]}” in the register but "
+        f"“{record[3 + at]}” in its latest history row (history {record[0]}, {record[2]:%Y-%m-%d %H:%M}) — the row "
+        "was changed behind the application's back, or a history row was forged after it"
+    )
+
+
+@dataclass(frozen=True)
+class RecentReport:
+    """What the integrity page checks: the trail since the last full verification that found it intact."""
+
+    verification: ChainVerification | None
+    entries: int = 0
+    checkpoints: int = 0
+    head: int = 0
+    broken: str = ""
+    too_many: int = 0
+
+    @property
+    def since(self) -> int:
+        return self.verification.checkpoint.sequence if self.verification else 0
+
+    @property
+    def intact(self) -> bool:
+        return not self.broken and not self.too_many
+
+
+def verify_recent(*, limit: int, using: str = DEFAULT_DB_ALIAS, chunk_size: int = 5000) -> RecentReport:
+    """Verify the trail from the checkpoint the last full verification reached: that checkpoint and every later one
+    against their signatures and the chain, and every entry after it against its history row. Refuses (`too_many`)
+    when more than `limit` entries came after it, so that a page never recomputes the whole trail; the full run,
+    with the live rows, is the command's."""
+    verification = (
+        ChainVerification.objects.using(using).select_related("checkpoint").order_by("-verified_at", "-id").first()
+    )
+    head = AuditEntry.objects.using(using).order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    report = {"verification": verification, "head": head}
+    after = (0, GENESIS_HASH)
+    public_key = anchors.configured_public_key_or_none()
+    if verification is not None:
+        checkpoint = verification.checkpoint
+        signed = next(anchors.from_database(AuditCheckpoint.objects.using(using).filter(pk=checkpoint.pk)))
+        if public_key is None or not signed.valid_under(public_key):
+            return RecentReport(broken=f"The last fully verified checkpoint is not validly signed: {signed}", **report)
+        at = AuditEntry.objects.using(using).filter(sequence=checkpoint.sequence).values_list("entry_hash", flat=True)
+        if list(at) != [checkpoint.head_hash]:
+            return RecentReport(
+                broken=f"Entry {checkpoint.sequence} is not the one signed by {signed} — the trail up to it was "
+                "rewritten since it was last verified in full",
+                **report,
+            )
+        after = (checkpoint.sequence, checkpoint.head_hash)
+    if head - after[0] > limit:
+        return RecentReport(too_many=head - after[0], **report)
+    checkpoints, problem = _checkpoints_to_check(using=using, files=(), public_key=public_key, after=after[0])
+    if problem:
+        return RecentReport(broken=problem, **report)
+    walk = _walk_chain(using=using, after=after, checkpoints=checkpoints, chunk_size=chunk_size)
+    report |= {"entries": walk.entries, "checkpoints": walk.checkpoints}
+    problem = walk.broken or _beyond_the_chain(checkpoints, walk)
+    if not problem and (unguarded := unguarded_tables(using)):
+        problem = f"These tables accept changes: {', '.join(unguarded)}."
+    return RecentReport(broken=problem, **report)
 
 
 # Append-only guards.
@@ -445,8 +832,15 @@ def guarded_tables(apps=global_apps) -> list[str]:
         for model in apps.get_app_config(label).get_models()
         if model.__name__.startswith("Historical")
     ]
-    # The audit table's name is the same in every migration's state, wherever the model is.
-    return [AuditEntry._meta.db_table, *sorted(history_tables)]
+    # The audit table's name is the same in every migration's state, wherever the model is. The checkpoints and the
+    # record of full verifications are evidence too, from the migration that made them on.
+    evidence = [AuditEntry._meta.db_table]
+    for name in ("AuditCheckpoint", "ChainVerification"):
+        try:
+            evidence.append(apps.get_model("core", name)._meta.db_table)
+        except LookupError:
+            continue
+    return [*evidence, *sorted(history_tables)]
 
 
 def _installed_guards(connection) -> set[str]:

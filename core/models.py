@@ -61,3 +61,39 @@ class AuditEntry(models.Model):
 
     def get_history_type_display(self) -> str:
         return self.HISTORY_TYPES.get(self.history_type, self.history_type)
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement that the audit trail's entry `sequence` had the hash `head_hash` at `made_at`.
+
+    Signed with the Ed25519 key kept outside the database (AUDIT_SIGNING_KEY_FILE) and appended to a file outside it
+    too (AUDIT_CHECKPOINT_FILE), so that rewriting, cutting off or emptying the chain before a checkpoint is found
+    even by someone who can write to the database as its owner. Append-only, like the trail.
+    """
+
+    sequence = models.PositiveBigIntegerField(db_index=True)
+    head_hash = models.CharField(max_length=64)
+    made_at = models.DateTimeField()
+    public_key = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-sequence", "-id"]
+
+    def __str__(self):
+        return f"Checkpoint of entry {self.sequence}, {self.made_at:%d %b %Y %H:%M}"
+
+
+class ChainVerification(models.Model):
+    """A full run of `verify_audit_trail` that found everything intact, up to and including `checkpoint`: the point
+    from which the integrity page verifies only what came after."""
+
+    checkpoint = models.ForeignKey(AuditCheckpoint, on_delete=models.PROTECT, related_name="+")
+    verified_at = models.DateTimeField()
+    entries = models.PositiveBigIntegerField()
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+
+    def __str__(self):
+        return f"Verified up to entry {self.checkpoint.sequence} at {self.verified_at:%d %b %Y %H:%M}"

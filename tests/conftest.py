@@ -84,3 +84,10 @@ def owner_client(owner_user):
 @pytest.fixture
 def inspector_client(inspector_user):
     return _signed_in(inspector_user)
+
+
+@pytest.fixture(autouse=True)
+def checkpoint_file(settings, tmp_path):
+    """Each test its own checkpoint file: the database is rolled back after a test, a file would not be."""
+    settings.AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.jsonl")
+    return tmp_path / "audit-checkpoints.jsonl"

@@ -170,6 +170,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# The audit trail's anchor (core.checkpoints): the Ed25519 private key that signs checkpoints, kept outside the
+# database, and the file outside it that every checkpoint is appended to. AUDIT_PUBLIC_KEY (64 hex characters), if
+# set, is the key checkpoints are checked with instead of the signing key's (a verifier that holds no private key).
+AUDIT_SIGNING_KEY_FILE = env("AUDIT_SIGNING_KEY_FILE")
+AUDIT_CHECKPOINT_FILE = env("AUDIT_CHECKPOINT_FILE")
+AUDIT_PUBLIC_KEY = env("AUDIT_PUBLIC_KEY")
+
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 # The address people reach bvgov at, for links in reminder emails and calendar feeds.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")

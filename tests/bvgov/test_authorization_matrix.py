@@ -55,7 +55,11 @@ EXPECTED = {
     "board_dashboard": READ,
     "programme_overview": READ,
     "audit_trail": READ,
-    "audit_integrity": READ,
+    # Only the roles granted view_auditentry: the inspector, the manager (and the administrator).
+    "audit_integrity": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 403, "inspector": 200},
+        "POST": {"anonymous": "login", "member": 403, "manager": 405, "owner": 403, "inspector": 405},
+    },
     "decision_chains": READ,
     "gaps": READ,
     "outcomes": READ,

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bvgov.models import SignInEvent
 from bvgov.security import LAST_ACTIVITY_KEY, client_ip, is_locked_out
+from core.signing import write_signing_key
 from tests.bvgov.factories import TEST_PASSWORD, UserFactory
 
 LOCKED_OUT = "Too many failed sign-in attempts. Try again in 15 minutes."
@@ -38,7 +39,7 @@ def _events(kind):
 # Deployment settings
 
 
-def test_production_settings_pass_the_deployment_checks_without_a_warning():
+def _deploy_check(**variables):
     root = settings.BASE_DIR
     environment = {
         **os.environ,
@@ -46,21 +47,39 @@ def test_production_settings_pass_the_deployment_checks_without_a_warning():
         "SECRET_KEY": secrets.token_urlsafe(64)[:50],
         "ALLOWED_HOSTS": "bvgov.example.org",
     }
-    for name in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "EMAIL_BACKEND"):
+    for name in ("DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "EMAIL_BACKEND", *AUDIT_ANCHOR):
         environment.pop(name, None)
-
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(root / "manage.py"), "check", "--deploy", "--fail-level", "DEBUG"],
         cwd=root,
-        env=environment,
+        env=environment | variables,
         capture_output=True,
         text=True,
         timeout=120,
     )
 
+
+AUDIT_ANCHOR = ("AUDIT_SIGNING_KEY_FILE", "AUDIT_CHECKPOINT_FILE", "AUDIT_PUBLIC_KEY")
+
+
+def test_production_settings_pass_the_deployment_checks_without_a_warning(tmp_path):
+    key = tmp_path / "signing.pem"
+    write_signing_key(key)
+
+    result = _deploy_check(AUDIT_SIGNING_KEY_FILE=str(key), AUDIT_CHECKPOINT_FILE=str(tmp_path / "checkpoints.jsonl"))
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
     assert result.stderr == ""
+
+
+def test_production_without_a_signing_key_or_a_checkpoint_file_fails_the_deployment_checks():
+    result = _deploy_check()
+
+    assert result.returncode != 0
+    assert "bvgov.E001" in result.stderr
+    assert "AUDIT_SIGNING_KEY_FILE is not set" in result.stderr
+    assert "bvgov.W001" in result.stderr
 
 
 def test_cookies_are_http_only_and_sessions_have_fixed_limits():

@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -72,11 +73,20 @@ def test_every_write_is_sealed_onto_a_gap_free_chain(register):
     assert all(len(entry.entry_hash) == 64 for entry in entries)
 
 
-def test_verify_passes_on_a_fresh_register(register, capsys):
+def test_verify_passes_on_a_fresh_register(register, capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seal_audit_trail")
+    capsys.readouterr()
+
     call_command("verify_audit_trail")
 
     count = AuditEntry.objects.count()
-    assert capsys.readouterr().out.strip() == f"Audit trail verified: {count} entries, chain intact."
+    tracked = [model for model in apps.get_models() if hasattr(model._meta, "simple_history_manager_attribute")]
+    live = sum(model._base_manager.count() for model in tracked)
+    assert capsys.readouterr().out.strip() == (
+        f"Audit trail verified: {count} entries, chain intact; 1 signed checkpoint matched; {live} live rows checked "
+        "against the latest history."
+    )
 
 
 def test_every_register_models_history_seals_and_verifies(manager_user):
@@ -96,7 +106,10 @@ def test_verify_passes_on_an_empty_trail():
     report = verify_chain()
 
     assert report.intact
-    assert str(report) == "Audit trail verified: 0 entries, chain intact."
+    assert str(report) == (
+        "Audit trail verified: 0 entries, chain intact; no signed checkpoint yet (manage.py seal_audit_trail makes "
+        "one); 0 live rows checked against the latest history."
+    )
 
 
 def test_a_history_row_edited_behind_the_apps_back_is_named_as_the_first_broken_link(register):
