@@ -52,6 +52,14 @@ def client_ip(request) -> str | None:
     return _valid_ip(request.META.get("REMOTE_ADDR", ""))
 
 
+def lock_address(address: str | None) -> str | None:
+    """The address failures are counted from: an IPv6 address by its /64 network, which one subscriber usually holds
+    whole (counted one by one, its 2**64 addresses would each get their own five guesses and their own row)."""
+    if address is None or ipaddress.ip_address(address).version == 4:
+        return address
+    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
+
+
 def account_named(typed: str):
     """The account a typed username names: exactly, or else in any case if only one does; None otherwise."""
     if not typed:
@@ -80,7 +88,7 @@ class Attempt:
         return cls(
             username=user.get_username() if user is not None else "",
             user=user,
-            ip_address=client_ip(request),
+            ip_address=lock_address(client_ip(request)),
             user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:USER_AGENT_LENGTH],
         )
 
@@ -121,11 +129,11 @@ def _recent_failures(attempt: Attempt, now) -> int:
 
     A row is counted whole while its latest failure is in the window, so a failure counts for 15 to 30 minutes.
     """
+    if not (attempt.username or attempt.ip_address):
+        return 0
     since = now - timedelta(seconds=settings.SIGN_IN_FAILURE_WINDOW)
     same_username = Q(username=attempt.username) if attempt.username else Q(pk__in=[])
     same_address = Q(ip_address=attempt.ip_address) if attempt.ip_address else Q(pk__in=[])
-    if not (attempt.username or attempt.ip_address):
-        return 0
     totals = (
         SignInLogEntry.objects.filter(kind=SignInLogEntry.Kind.FAILED, last_at__gte=since)
         .filter(same_username | same_address)
@@ -200,14 +208,20 @@ def end_sign_in(*, succeeded: bool) -> None:
 def is_locked_out(*, username: str, ip_address: str | None, now=None) -> bool:
     """Whether the account a username names, or the address, has had too many failed sign-ins in the window."""
     user = account_named(username)
-    attempt = Attempt(username=user.get_username() if user else "", user=user, ip_address=ip_address, user_agent="")
+    attempt = Attempt(
+        username=user.get_username() if user else "", user=user, ip_address=lock_address(ip_address), user_agent=""
+    )
     return _recent_failures(attempt, now or timezone.now()) >= settings.SIGN_IN_MAX_FAILURES
 
 
 def _record(*, kind: str, request, user) -> SignInLogEntry:
-    attempt = Attempt.of(request, "")
+    user_agent = request.META.get("HTTP_USER_AGENT", "") if request is not None else ""
     return SignInLogEntry.objects.create(
-        kind=kind, username=user.get_username(), user=user, ip_address=attempt.ip_address, user_agent=attempt.user_agent
+        kind=kind,
+        username=user.get_username(),
+        user=user,
+        ip_address=client_ip(request),
+        user_agent=user_agent[:USER_AGENT_LENGTH],
     )
 
 

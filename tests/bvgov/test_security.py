@@ -293,6 +293,19 @@ def test_five_failures_from_one_address_lock_out_every_username_from_it(client, 
     assert elsewhere.status_code == 302
 
 
+def test_rotating_addresses_within_one_ipv6_slash_64_count_as_one_address(client, person):
+    for number in range(5):
+        _sign_in(client, username=f"guess{number}", password="wrong", REMOTE_ADDR=f"2001:db8:1:2::{number + 1:x}")
+
+    refused = _sign_in(client, REMOTE_ADDR="2001:db8:1:2:ffff::1")
+    elsewhere = _sign_in(Client(), REMOTE_ADDR="2001:db8:1:3::1")
+
+    assert LOCKED_OUT in refused.content.decode()
+    assert elsewhere.status_code == 302
+    assert set(_events("failed").values_list("ip_address", flat=True)) == {"2001:db8:1:2::"}
+    assert _events("signed_in").get().ip_address == "2001:db8:1:3::1"
+
+
 def test_username_and_address_failures_are_counted_separately(client, person):
     for _ in range(3):
         _sign_in(client, password="wrong", REMOTE_ADDR="192.0.2.50")
