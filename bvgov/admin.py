@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from core.admin import ReadOnlyAdminMixin
 
 from .auth_views import AdminSignInForm
-from .models import CalendarFeed, ReminderSent, SignInEvent, User
+from .models import CalendarFeed, ReminderSent, SignInEvent, SignInLogEntry, User
 
 
 @admin.register(User)
@@ -43,10 +43,21 @@ admin.site.login_form = AdminSignInForm
 
 @admin.register(SignInEvent)
 class SignInEventAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
-    """Sign-ins are a record: administrators can read them, never add, change or delete one."""
+    """Sign-ins recorded before the sign-in log: administrators can read them, never add, change or delete one."""
 
     list_display = ["at", "kind", "username", "user", "ip_address"]
     list_filter = ["kind", "at"]
     search_fields = ["username", "ip_address", "user__username"]
     date_hierarchy = "at"
+    list_select_related = ["user"]
+
+
+@admin.register(SignInLogEntry)
+class SignInLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The sign-in log, with addresses and browsers: for administrators only, read-only."""
+
+    list_display = ["last_at", "kind", "username", "user", "ip_address", "failures", "refused"]
+    list_filter = ["kind", "last_at"]
+    search_fields = ["username", "ip_address", "user__username"]
+    date_hierarchy = "last_at"
     list_select_related = ["user"]

@@ -15,7 +15,7 @@ class BvgovConfig(AppConfig):
         # No sender: each app's permissions are created on its own post_migrate, so the roles are synced after each
         # app's, and the last run sees every permission.
         post_migrate.connect(sync_roles, dispatch_uid="bvgov_sync_roles")
-        # last_login is left out of the user's history, and the sign-in itself is recorded as a SignInEvent, so
+        # last_login is left out of the user's history, and the sign-in itself goes to the sign-in log, so
         # Django's last-login update is replaced by one that writes no empty "changed" row to the audit trail.
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(update_last_login_quietly, dispatch_uid="bvgov_update_last_login")

@@ -6,8 +6,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 
-from .models import SignInEvent
-from .security import client_ip, is_locked_out, record_sign_in_event
+from .security import begin_sign_in, end_sign_in
 
 
 class ThrottledSignInMixin:
@@ -19,12 +18,17 @@ class ThrottledSignInMixin:
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        # Checked before authenticate(): once locked, even the right password gets nothing, so guessing on past the
+        if not (username and self.cleaned_data.get("password")):
+            return super().clean()  # no password is checked
+        # Counted before authenticate(): once locked, even the right password gets nothing, so guessing on past the
         # limit tells an attacker nothing.
-        if username and is_locked_out(username=username, ip_address=client_ip(self.request)):
-            record_sign_in_event(kind=SignInEvent.Kind.LOCKED_OUT, request=self.request, username=username)
+        if not begin_sign_in(request=self.request, username=username):
             raise forms.ValidationError(self.locked_out_message(), code="locked_out")
-        return super().clean()
+        try:
+            return super().clean()
+        finally:
+            # A known user is the right password, whether or not this form then lets the account in.
+            end_sign_in(succeeded=self.user_cache is not None)
 
 
 class SignInForm(ThrottledSignInMixin, AuthenticationForm):

@@ -82,10 +82,10 @@ class CalendarFeed(models.Model):
 
 
 class SignInEvent(models.Model):
-    """A sign-in, sign-out, failed sign-in or refused sign-in, with who, from where and when."""
+    """A sign-in, sign-out, failed sign-in or refused sign-in recorded before the sign-in log (SignInLogEntry)."""
 
-    # Written by bvgov.security from Django's sign-in signals and the sign-in form. Rows are only ever added: the
-    # sign-in form counts recent failures here to refuse further attempts.
+    # No longer written: sign-ins go to the sign-in log, outside the register's audit chain. The rows written before
+    # stay, with their history rows and sealed audit entries, so the chain they are part of still verifies.
 
     class Kind(models.TextChoices):
         SIGNED_IN = "signed_in", "Signed in"
@@ -123,3 +123,75 @@ class SignInEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Sign-in events are never deleted.")
+
+
+class SignInLogEntry(models.Model):
+    """The security log: a sign-in or sign-out, or the failed and refused sign-ins for one account name from one
+    address in one lock window."""
+
+    # Written by bvgov.security, outside the register's audit chain: no history, no audit entry, so sign-ins neither
+    # flood the trail nor move the register's version. Failures are one row per account name, address and window,
+    # counted up atomically, so an anonymous client cannot add rows without bound.
+
+    class Kind(models.TextChoices):
+        SIGNED_IN = "signed_in", "Signed in"
+        SIGNED_OUT = "signed_out", "Signed out"
+        FAILED = "failed", "Failed sign-ins"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The account's own username, or empty when what was typed names no account: what is typed in the username box
+    # may be a password, so it is never kept.
+    username = models.CharField("account", max_length=150, blank=True)
+    # PROTECT: a person who has ever signed in is deactivated, never deleted, so their sign-ins stay attributable.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="sign_in_log"
+    )
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    # Failed sign-ins only: the start of the lock window the row counts, the failures whose password was checked,
+    # and the attempts refused without checking it because of the lock.
+    window_start = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+    first_at = models.DateTimeField(default=timezone.now)
+    # For failed sign-ins, the latest failure (refusals do not move it): the lock runs from it.
+    last_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+        verbose_name = "sign-in log entry"
+        verbose_name_plural = "sign-in log"
+        indexes = [
+            models.Index(fields=["username", "kind", "last_at"], name="sign_in_log_username_idx"),
+            models.Index(fields=["ip_address", "kind", "last_at"], name="sign_in_log_ip_idx"),
+            models.Index(fields=["user", "last_at"], name="sign_in_log_user_idx"),
+        ]
+        # NULLs are distinct in a unique index, so an attempt without an address gets its own partial constraint.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "username", "ip_address", "window_start"],
+                condition=models.Q(window_start__isnull=False, ip_address__isnull=False),
+                name="sign_in_log_one_row_per_window",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "username", "window_start"],
+                condition=models.Q(window_start__isnull=False, ip_address__isnull=True),
+                name="sign_in_log_one_row_per_window_without_address",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.username or "unknown account"
+        when = f"{timezone.localtime(self.last_at):%d %B %Y %H:%M}"
+        if self.kind == self.Kind.FAILED:
+            return f"{self.failures} failed and {self.refused} refused sign-ins: {who}, to {when}"
+        return f"{self.get_kind_display()}: {who}, {when}"
+
+    def save(self, *args, **kwargs):
+        # Counts move only through bvgov.security's atomic updates; nothing else edits an entry.
+        if not self._state.adding:
+            raise ValueError("Sign-in log entries are only ever added, never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Sign-in log entries are never deleted.")

@@ -15,6 +15,21 @@ ADMINISTRATOR = "Administrator"
 
 REGISTER_APPS = ("programmes", "reviews", "recommendations")
 
+# Who reads the audit trail, its export and any record's history; who reads sign-ins, with addresses and browsers.
+READ_TRAIL = "core.view_auditentry"
+READ_SIGN_INS = "bvgov.view_signinlogentry"
+# Asked on every page (the navigation offers the trail only to its readers), so read with the signed-in user in the
+# same query (bvgov.backends), under these names, rather than with the two queries of the user's permissions.
+PAGE_PERMISSIONS = {"reads_trail": READ_TRAIL, "reads_sign_ins": READ_SIGN_INS}
+
+
+def may(user, name: str) -> bool:
+    """user.has_perm(PAGE_PERMISSIONS[name]), from what the backend read with the user when it did."""
+    held = getattr(user, name, None)
+    if held is None:
+        return user.has_perm(PAGE_PERMISSIONS[name])
+    return user.is_active and (user.is_superuser or held)
+
 
 def _register_models():
     return [
@@ -52,7 +67,10 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
         PROGRAMME_MANAGER: view_all | pairs(("add", "change"), models) | pairs(("view",), [audit]),
         ACTION_OWNER: view_all | pairs(("add",), [update, evidence]) | {("recommendations", "change_comment")},
         INSPECTOR: view_all | pairs(("view",), history_models + [audit]),
-        ADMINISTRATOR: view_all | pairs(("add", "change", "delete"), models) | pairs(("view",), [audit]),
+        ADMINISTRATOR: view_all
+        | pairs(("add", "change", "delete"), models)
+        | pairs(("view",), [audit])
+        | {("bvgov", "view_signinlogentry"), ("bvgov", "view_signinevent")},
     }
 
 

@@ -1,4 +1,4 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -15,7 +15,9 @@ from reviews.workflow import STEPS
 from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm, DashboardForm
+from .models import SignInEvent
 from .registry import tracked_model
+from .roles import REGISTER_APPS, may
 from .selectors.boards import board_dashboard, board_programmes
 from .selectors.committee import committee_dashboard, programme_overview
 from .selectors.gaps import (
@@ -98,15 +100,23 @@ class BoardDashboardView(LoginRequiredMixin, TemplateView):
         )
 
 
-class AuditTrailView(LoginRequiredMixin, TemplateView):
-    """Every change across the register, newest first: who, when, what changed from what to what, and why."""
+class AuditTrailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
+    """Every change across the register, newest first: who, when, what changed from what to what, and why.
+
+    For the roles that read the trail (the inspector, the programme manager, the administrator): it shows changes
+    to accounts too. Members and owners read a register record's history from its page instead.
+    """
 
     template_name = "bvgov/audit_trail.html"
     per_page = 25
 
+    def has_permission(self):
+        return may(self.request.user, "reads_trail")
+
     def get(self, request, *args, **kwargs):
-        filterset = AuditTrailFilter(request.GET or None, queryset=audit_trail())
-        entries = filterset.qs if filterset.is_bound and filterset.is_valid() else audit_trail()
+        trail = audit_trail(with_sign_ins=may(request.user, "reads_sign_ins"))
+        filterset = AuditTrailFilter(request.GET or None, queryset=trail)
+        entries = filterset.qs if filterset.is_bound and filterset.is_valid() else trail
         if request.GET.get("format") == "csv":
             return csv_response(
                 filename=f"audit-trail-{timezone.localdate():%Y-%m-%d}",
@@ -117,6 +127,21 @@ class AuditTrailView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(filter=filterset, page=page))
 
 
+def may_read_history(user, model) -> bool:
+    """Whether the user may read the history of this kind of record.
+
+    Those who read the trail read every record's history, but the sign-ins recorded before the sign-in log are for
+    administrators only (addresses and browsers). Anyone else reads the history of the register's records they may
+    view, and nothing about accounts.
+    """
+    opts = model._meta
+    if model is SignInEvent:
+        return may(user, "reads_sign_ins")
+    if may(user, "reads_trail"):
+        return True
+    return opts.app_label in REGISTER_APPS and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
 class ObjectHistoryView(LoginRequiredMixin, TemplateView):
     """One register object's whole history as a timeline of field changes."""
 
@@ -125,7 +150,7 @@ class ObjectHistoryView(LoginRequiredMixin, TemplateView):
 
     def get(self, request, *args, app_label, model_name, pk, **kwargs):
         model = tracked_model(app_label, model_name)
-        if model is None:
+        if model is None or not may_read_history(request.user, model):
             raise Http404("No such kind of record.")
         entries = object_trail(model=model, pk=pk)
         page = window_page(entries, request.GET.get("page"), per_page=self.per_page)

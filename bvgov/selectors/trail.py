@@ -12,10 +12,19 @@ from programmes.models import Decision
 from reviews.models import Review
 from reviews.workflow import decision_chain
 
+from ..models import SignInEvent
 
-def audit_trail():
-    """The whole audit trail, newest first, with who made each change."""
-    return AuditEntry.objects.select_related("user", "content_type").order_by("-history_date", "-id")
+
+def audit_trail(*, with_sign_ins: bool = True):
+    """The whole audit trail, newest first, with who made each change.
+
+    Without sign-ins: leaving out the entries of the sign-ins recorded in the trail before the sign-in log, which
+    carry addresses and browsers, for anyone but an administrator.
+    """
+    entries = AuditEntry.objects.select_related("user", "content_type").order_by("-history_date", "-id")
+    if not with_sign_ins:
+        entries = entries.exclude(content_type=ContentType.objects.get_for_model(SignInEvent))
+    return entries
 
 
 def object_trail(*, model, pk: int):

@@ -27,10 +27,10 @@ MAILERS = {
     }
 }
 
-# The app runs behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends the client's address to
-# X-Forwarded-For.
+# The app runs behind a TLS-terminating proxy that sets X-Forwarded-Proto. Its X-Forwarded-For is believed only when
+# TRUSTED_PROXY_COUNT (bvgov.settings.base, default 0) says how many proxies append to it: without a proxy the client
+# writes the header itself, and believing it would let each attempt come from a new address.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -3,6 +3,8 @@
 from django import template
 from django.urls import reverse
 
+from ..roles import may
+
 register = template.Library()
 
 # The service navigation, in the order members read it. Plain paths until each section's view exists.
@@ -28,7 +30,8 @@ def service_navigation(context):
     user = context.get("user")
     if request is None or user is None or not user.is_authenticated:
         return {"items": []}
-    entries = list(NAVIGATION)
+    # A link to a page the user would be refused is left out.
+    entries = [(label, href) for label, href in NAVIGATION if href != "/audit/" or may(user, "reads_trail")]
     if user.is_staff:
         entries.append(("Admin", reverse("admin:index")))
     items = []
@@ -41,3 +44,9 @@ def service_navigation(context):
             current = None
         items.append({"label": label, "href": href, "current": current})
     return {"items": items}
+
+
+@register.filter
+def reads_trail(user) -> bool:
+    """Whether the user may read the audit trail: links to it are shown only to them."""
+    return may(user, "reads_trail")

@@ -6,14 +6,18 @@ import io
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
+from bvgov.models import SignInEvent, SignInLogEntry
 from bvgov.views import AuditTrailView, ObjectHistoryView
 from core.history import save_with_history
 from core.models import AuditEntry
 from recommendations.choices import ActionStatus
 from recommendations.models import Action
 from recommendations.services import action_update_status
+from tests.bvgov.factories import TEST_PASSWORD, UserFactory
 from tests.recommendations.factories import ActionFactory, RecommendationFactory
 from tests.reviews.factories import ReviewFactory
 
@@ -204,3 +208,59 @@ def test_extreme_filters_are_answered_not_a_server_error(inspector_client, statu
     response = inspector_client.get("/audit/", params)
 
     assert response.status_code == 200
+
+
+# Reading by role, and the sign-ins recorded in the trail before the sign-in log
+
+
+@pytest.fixture
+def old_sign_in(db):
+    """A failed sign-in as the trail recorded it before the sign-in log: a SignInEvent, its history row and its
+    sealed audit entry, with the address, the browser and the username as typed."""
+    return SignInEvent.objects.create(
+        kind="failed", username="typed-Passw0rd!", ip_address="203.0.113.9", user_agent="OldBrowser/1.0"
+    )
+
+
+def test_members_and_owners_are_not_offered_the_trail(member_client, owner_client, inspector_client):
+    def offered(client, path="/"):
+        return 'href="/audit/"' in client.get(path).content.decode()
+
+    assert not offered(member_client)
+    assert not offered(owner_client)
+    assert not offered(member_client, "/audit/decisions/")
+    assert offered(inspector_client)
+    assert offered(inspector_client, "/audit/decisions/")
+
+
+def test_old_sign_ins_in_the_trail_are_shown_to_administrators_only(
+    inspector_client, manager_client, administrator, old_sign_in, status_change
+):
+    admin_client = Client()
+    admin_client.force_login(administrator)
+
+    for client in (inspector_client, manager_client):
+        page, export = client.get("/audit/"), client.get("/audit/", {"format": "csv"})
+        assert page.status_code == export.status_code == 200
+        text = page.content.decode() + b"".join(export.streaming_content).decode()
+        assert "Framework drafted with BCU commanders" in text
+        for secret in ("203.0.113.9", "OldBrowser", "typed-Passw0rd!"):
+            assert secret not in text
+    shown = admin_client.get("/audit/", {"format": "csv"})
+    assert "203.0.113.9" in b"".join(shown.streaming_content).decode()
+
+
+def test_the_trail_still_verifies_with_the_sign_ins_it_recorded_before_the_sign_in_log(old_sign_in, client):
+    UserFactory(username="cfoster")
+    head = AuditEntry.objects.order_by("-sequence").first()
+    assert AuditEntry.objects.filter(content_type__model="signinevent", object_id=old_sign_in.pk).count() == 1
+    client.post("/accounts/login/", {"username": "cfoster", "password": "wrong"})
+    client.post("/accounts/login/", {"username": "cfoster", "password": TEST_PASSWORD})
+    client.post("/accounts/logout/")
+    out = io.StringIO()
+
+    call_command("verify_audit_trail", stdout=out)
+
+    assert "chain intact" in out.getvalue()
+    assert AuditEntry.objects.order_by("-sequence").first() == head
+    assert SignInLogEntry.objects.count() == 3

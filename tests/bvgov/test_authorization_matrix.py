@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from bvgov.models import SignInEvent
 from programmes.choices import BodyKind
 from recommendations.choices import DecisionStatus
 from recommendations.models import Action
@@ -50,21 +51,26 @@ def manager_only(get_ok=200, post_ok=200):
     }
 
 
+# The trail and its export are for the roles with view_auditentry (bvgov.roles): the manager and the inspector here.
+TRAIL = {
+    "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 403, "inspector": 200},
+    "POST": {"anonymous": "login", "member": 403, "manager": 405, "owner": 403, "inspector": 405},
+}
+
 EXPECTED = {
     "dashboard": READ,
     "board_dashboard": READ,
     "programme_overview": READ,
-    "audit_trail": READ,
+    "audit_trail": TRAIL,
     # Only the roles granted view_auditentry: the inspector, the manager (and the administrator).
-    "audit_integrity": {
-        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 403, "inspector": 200},
-        "POST": {"anonymous": "login", "member": 403, "manager": 405, "owner": 403, "inspector": 405},
-    },
+    "audit_integrity": TRAIL,
     "decision_chains": READ,
     "gaps": READ,
     "outcomes": READ,
     "help": READ,
     "committee_pack": READ,
+    # A register record's history (an action's, here): for everyone who may see the record. Accounts' history is
+    # covered in test_trail_and_history_pages_by_role.
     "object_history": READ,
     "calendar": {
         "GET": dict.fromkeys(ROLES[1:], 200) | {"anonymous": "login"},
@@ -243,6 +249,51 @@ def test_each_role_gets_the_status_the_matrix_gives(
                 assert response.status_code == 302 and "/accounts/login/" in response["Location"], (role, method)
             else:
                 assert response.status_code == expected, (role, method, response.status_code)
+
+
+# The trail, its export, and the history of a register record, of an account and of a sign-in recorded in the trail
+# before the sign-in log, for every role: only the administrator reads sign-ins (addresses and browsers), and
+# members and owners read nothing about accounts.
+ALL_ROLES = (*ROLES, "administrator")
+TRAIL_READERS = {"anonymous": "login", "member": 403, "owner": 403, "manager": 200, "inspector": 200}
+HISTORY_PAGES = {
+    "trail": TRAIL_READERS | {"administrator": 200},
+    "trail_csv": TRAIL_READERS | {"administrator": 200},
+    "action_history": dict.fromkeys(ALL_ROLES[1:], 200) | {"anonymous": "login"},
+    "account_history": TRAIL_READERS | {"member": 404, "owner": 404, "administrator": 200},
+    "sign_in_history": dict.fromkeys(ALL_ROLES[1:], 404) | {"anonymous": "login", "administrator": 200},
+}
+
+
+@pytest.mark.parametrize("page", sorted(HISTORY_PAGES))
+def test_trail_and_history_pages_by_role(
+    page, register, member_user, manager_user, owner_user, inspector_user, administrator
+):
+    sign_in = SignInEvent.objects.create(kind="failed", username="guess", ip_address="203.0.113.9")
+    urls = {
+        "trail": reverse("audit_trail"),
+        "trail_csv": reverse("audit_trail") + "?format=csv",
+        "action_history": reverse("object_history", args=["recommendations", "action", register["action"].pk]),
+        "account_history": reverse("object_history", args=["bvgov", "user", manager_user.pk]),
+        "sign_in_history": reverse("object_history", args=["bvgov", "signinevent", sign_in.pk]),
+    }
+    users = {
+        "member": member_user,
+        "manager": manager_user,
+        "owner": owner_user,
+        "inspector": inspector_user,
+        "administrator": administrator,
+    }
+    for role in ALL_ROLES:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(users[role])
+        response = client.get(urls[page])
+        expected = HISTORY_PAGES[page][role]
+        if expected == "login":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], role
+        else:
+            assert response.status_code == expected, (role, response.status_code)
 
 
 def test_owner_a_cannot_update_owner_bs_action_by_changing_the_id(owner_user, register):

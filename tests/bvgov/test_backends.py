@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 
 from bvgov.backends import RegisterModelBackend
 from bvgov.models import User
+from bvgov.roles import PAGE_PERMISSIONS, may
 from tests.bvgov.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,18 @@ def test_an_inactive_user_has_no_permission_and_a_superuser_has_every_one():
     everything = RegisterModelBackend().get_all_permissions(_fresh(superuser))
     assert everything == ModelBackend().get_all_permissions(_fresh(superuser))
     assert len(everything) == Permission.objects.count()
+
+
+@pytest.mark.parametrize("role", ["member", "manager", "owner", "inspector", "administrator"])
+def test_the_permissions_every_page_asks_about_are_read_with_the_user_and_agree_with_djangos(
+    role, request, django_assert_num_queries
+):
+    user = request.getfixturevalue("administrator" if role == "administrator" else f"{role}_user")
+
+    signed_in = RegisterModelBackend().get_user(user.pk)
+
+    with django_assert_num_queries(0):
+        answers = {name: may(signed_in, name) for name in PAGE_PERMISSIONS}
+    assert answers == {name: _fresh(user).has_perm(permission) for name, permission in PAGE_PERMISSIONS.items()}
+    assert answers["reads_trail"] == (role in {"manager", "inspector", "administrator"})
+    assert answers["reads_sign_ins"] == (role == "administrator")
