@@ -15,9 +15,18 @@ from django.db import connections
 
 from .audit import GUARD_NAME, guarded_tables
 
-# Live tables the app deletes rows of (Django's sessions on sign-out and expiry); many-to-many link tables are
-# added from the models. Everything else live is SELECT, INSERT, UPDATE.
-DELETED_TABLES = {"django_session"}
+# Live tables the app deletes rows of: Django's sessions (sign-out, expiry), and what the admin may delete (a group;
+# an account that never did anything, the PROTECT keys keeping every other, with its feed and admin log rows; a
+# calendar feed; a reminder's record). Many-to-many link tables are added from the models. Everything else live is
+# SELECT, INSERT, UPDATE: the register's records are never deleted.
+DELETED_TABLES = {
+    "django_session",
+    "auth_group",
+    "bvgov_user",
+    "bvgov_calendarfeed",
+    "bvgov_remindersent",
+    "django_admin_log",
+}
 # Read by the app, written only by `migrate`.
 READ_ONLY_TABLES = {"django_migrations"}
 
