@@ -95,7 +95,8 @@ def test_the_app_role_cannot_replace_the_guard_function(roles):
     error = refused(
         app,
         password,
-        "CREATE OR REPLACE FUNCTION bvgov_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN OLD; END $$",
+        "CREATE OR REPLACE FUNCTION bvgov_append_only() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RETURN OLD; END $$",
     )
     assert "must be owner" in error or "permission denied" in error
 
