@@ -46,7 +46,9 @@ class LimitedUploadHandler(FileUploadHandler):
 
 def too_large(request, limit: int):
     upload_limit = filesizeformat(min(settings.UPLOAD_MAX_SIZE, limit))
-    return render(request, "413.html", {"upload_limit": upload_limit}, status=413)
+    # htmx swaps in only successful responses (as the import form's errors come back): the page is shown either way.
+    status = 200 if request.headers.get("HX-Request") == "true" else 413
+    return render(request, "413.html", {"upload_limit": upload_limit}, status=status)
 
 
 class RequestSizeLimitMiddleware:

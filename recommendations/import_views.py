@@ -1,8 +1,11 @@
-"""Recording a report's recommendations from a file: upload, preview every row, then confirm or cancel.
+"""Recording a report's recommendations from a file: upload, preview the rows a page at a time, then confirm or
+cancel.
 
 Between the preview and the confirmation the uploaded file waits in the default storage under imports/, named by a
 random UUID; the session (signed by Django) holds its name with the importing user and the report. Keeping the file,
-not the parsed rows, means the confirmation checks the rows again against the register as it then stands. Storage,
+not the parsed rows, means the confirmation checks the rows again against the register as it then stands; each
+preview page reads the file again row by row and keeps only its own rows, so neither the session, the page nor the
+worker grows with the file. Storage,
 not the web process's disk, so that any web process behind the load balancer can take the confirmation.
 """
 
@@ -162,7 +165,8 @@ class RecommendationImportView(ImportPermissionMixin, FormView):
 
 
 class RecommendationImportConfirmView(ImportPermissionMixin, TemplateResponseMixin, View):
-    """GET: every row of the waiting file with its result. POST: import them all, or cancel."""
+    """GET: a page of the waiting file's rows with their results, and the whole file's counts. POST: import them
+    all, or cancel."""
 
     template_name = "recommendations/import_preview.html"
 

@@ -4,6 +4,9 @@ register, and writing them all, or none, with their history and audit trail.
 Reading (`read_table`) finds problems with the file as a whole, which the uploader must fix before anything else
 can be said about it. Checking (`check_rows`) gives each row its result against the register as it stands; it runs
 when the preview is shown and again inside the writing transaction, because the register may change in between.
+The preview streams: `stream_table` reads a row at a time (a workbook in openpyxl's read-only mode), `row_results`
+checks each as it comes, and `paginate` keeps one page of them with the counts, so what it holds does not grow with
+the file.
 Every cell is kept as the text it holds: a formula in a workbook is read as its formula text, never evaluated.
 """
 

@@ -122,3 +122,16 @@ def test_the_forms_state_their_file_limits(owner_client, manager_client, owned_a
     assert "smaller than 10 MB" in html.unescape(progress_page.content.decode())
     import_page = manager_client.get(reverse("recommendations:recommendation_import"))
     assert "smaller than 5 MB" in html.unescape(import_page.content.decode())
+
+
+def test_with_htmx_the_refusal_comes_back_as_a_page_htmx_swaps_in(settings, owner_client, owned_action):
+    settings.UPLOAD_MAX_SIZE = 100 * 1024
+    settings.UPLOAD_FORM_ALLOWANCE = 10 * 1024
+    response = owner_client.post(
+        reverse("recommendations:action_progress", args=[owned_action.pk]),
+        {f"action-{owned_action.pk}-evidence": big_file(300 * 1024)},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "The file is too large" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
