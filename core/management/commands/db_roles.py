@@ -3,7 +3,7 @@
 import os
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from core.privileges import role_statements
 
@@ -49,7 +49,10 @@ class Command(BaseCommand):
         if not options["apply"]:
             self.stdout.write("BEGIN;\n" + "".join(f"{statement};\n" for statement in statements) + "COMMIT;")
             return
-        with transaction.atomic(using=options["database"]), connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+        try:
+            with transaction.atomic(using=options["database"]), connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        except DatabaseError as error:
+            raise CommandError(f"Nothing was changed: {error}".strip() + " (run --apply as a superuser)") from None
         self.stdout.write(f"Roles {owner} (owner) and {app} (app) created or updated, with their grants.")
