@@ -121,7 +121,9 @@ def test_the_forms_state_their_file_limits(owner_client, manager_client, owned_a
     progress_page = owner_client.get(reverse("recommendations:action_progress", args=[owned_action.pk]))
     assert "smaller than 10 MB" in html.unescape(progress_page.content.decode())
     import_page = manager_client.get(reverse("recommendations:recommendation_import"))
-    assert "smaller than 5 MB" in html.unescape(import_page.content.decode())
+    import_text = html.unescape(import_page.content.decode())
+    assert "smaller than 5 MB, with one recommendation a row under a header row, up to 5,000 rows" in import_text
+    assert "each cell up to 10,000 characters" in import_text
 
 
 def test_with_htmx_the_refusal_comes_back_as_a_page_htmx_swaps_in(settings, owner_client, owned_action):
