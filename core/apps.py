@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -22,3 +24,14 @@ class CoreConfig(AppConfig):
             record_history(history_instance=history_instance, instance=instance)
 
         post_create_historical_record.connect(write_audit_entry, weak=False, dispatch_uid="bvgov_audit_entry")
+        post_migrate.connect(_grant_app_role, dispatch_uid="bvgov_grant_app_role")
+
+
+def _grant_app_role(sender, app_config, using=DEFAULT_DB_ALIAS, **kwargs):
+    """After each migrate (run by the owner role), the app role's grants on every table, new ones included."""
+    from django.conf import settings
+
+    from .privileges import apply_grants
+
+    if app_config.label == "core" and getattr(settings, "DATABASE_APP_ROLE", ""):
+        apply_grants(settings.DATABASE_APP_ROLE, using=using)

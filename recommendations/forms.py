@@ -7,7 +7,8 @@ from programmes.models import Body, Meeting
 from .choices import ActionStatus, Rag
 from .models import Action, Recommendation
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_EVIDENCE_MB = 10
+MAX_EVIDENCE_BYTES = MAX_EVIDENCE_MB * 1024 * 1024
 EVIDENCE_EXTENSIONS = (
     ".pdf",
     ".doc",
@@ -44,7 +45,11 @@ class ActionProgressForm(SeenVersionMixin, forms.Form):
     note = forms.CharField(
         label="Progress note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    evidence = forms.FileField(label="Evidence (optional)", required=False)
+    evidence = forms.FileField(
+        label="Evidence (optional)",
+        required=False,
+        help_text=f"A PDF, Word, Excel, OpenDocument, CSV, text or image file, smaller than {MAX_EVIDENCE_MB} MB.",
+    )
 
     def __init__(self, *args, action, **kwargs):
         kwargs.setdefault("initial", {"status": action.status, "rag_override": action.rag_override})
@@ -58,7 +63,7 @@ class ActionProgressForm(SeenVersionMixin, forms.Form):
         if evidence is None:
             return None
         if evidence.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError("The evidence file must be smaller than 10 MB.")
+            raise forms.ValidationError(f"The evidence file must be smaller than {MAX_EVIDENCE_MB} MB.")
         if not evidence.name.lower().endswith(EVIDENCE_EXTENSIONS):
             raise forms.ValidationError(
                 "The evidence must be a PDF, Word, Excel, OpenDocument, CSV, text or image file."

@@ -1,6 +1,8 @@
+import io
+
 from django import forms
 
-from .imports import MAX_BYTES, ImportFileError, check_upload, read_table
+from .imports import MAX_BYTES, MAX_ROWS, ImportFileError, check_file, check_upload
 from .models import Source
 
 
@@ -25,7 +27,7 @@ class RecommendationImportForm(forms.Form):
         label="File of recommendations",
         help_text=(
             f"A CSV UTF-8 or Excel .xlsx file, smaller than {MAX_BYTES // (1024 * 1024)} MB, "
-            "with one recommendation a row under a header row."
+            f"with one recommendation a row under a header row, up to {MAX_ROWS:,} rows."
         ),
         widget=forms.FileInput(
             attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -38,7 +40,8 @@ class RecommendationImportForm(forms.Form):
         try:
             check_upload(upload.name, upload.size)
             upload.seek(0)
-            read_table(upload.name, upload.read())
+            # Read once to the end, keeping no row: the preview reads the stored file again, a page at a time.
+            check_file(upload.name, io.BytesIO(upload.read()), upload.size)
         except ImportFileError as error:
             raise forms.ValidationError(error.message) from None
         finally:

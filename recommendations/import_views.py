@@ -1,8 +1,11 @@
-"""Recording a report's recommendations from a file: upload, preview every row, then confirm or cancel.
+"""Recording a report's recommendations from a file: upload, preview the rows a page at a time, then confirm or
+cancel.
 
 Between the preview and the confirmation the uploaded file waits in the default storage under imports/, named by a
 random UUID; the session (signed by Django) holds its name with the importing user and the report. Keeping the file,
-not the parsed rows, means the confirmation checks the rows again against the register as it then stands. Storage,
+not the parsed rows, means the confirmation checks the rows again against the register as it then stands; each
+preview page reads the file again row by row and keeps only its own rows, so neither the session, the page nor the
+worker grows with the file. Storage,
 not the web process's disk, so that any web process behind the load balancer can take the confirmation.
 """
 
@@ -22,13 +25,17 @@ from django.views.generic.base import TemplateResponseMixin
 from .import_forms import RecommendationImportForm
 from .imports import (
     EXTENSIONS,
+    MAX_ROWS,
+    PREVIEW_PAGE_SIZE,
     ImportFileError,
     ImportRefused,
-    Preview,
+    PreviewPage,
     Table,
-    check_rows,
     import_recommendations,
+    paginate,
     read_table,
+    row_results,
+    stream_table,
 )
 from .models import Source
 
@@ -78,12 +85,30 @@ class PendingImport:
             return None
         return pending
 
+    def source(self) -> Source:
+        return Source.objects.select_related("review").get(pk=self.source_id)
+
     def read(self) -> tuple[Source, Table]:
-        """The report and the file's rows. Raises Source.DoesNotExist, FileNotFoundError or ImportFileError."""
-        source = Source.objects.select_related("review").get(pk=self.source_id)
+        """The report and all the file's rows, to import them. Raises Source.DoesNotExist, FileNotFoundError or
+        ImportFileError."""
+        source = self.source()
         with default_storage.open(self.stored_name, "rb") as stored:
             data = stored.read()
         return source, read_table(self.filename, data)
+
+    def preview(self, page) -> PreviewPage:
+        """One page of the rows with their results, and the whole file's counts, reading the file row by row and
+        keeping only that page. Raises as `read` does."""
+        source = self.source()
+        with default_storage.open(self.stored_name, "rb") as stored:
+            table = stream_table(self.filename, stored, default_storage.size(self.stored_name))
+            return paginate(
+                source=source,
+                results=row_results(source=source, table=table),
+                ignored_headers=table.ignored_headers,
+                page=page,
+                summary_size=SUMMARY_PROBLEMS,
+            )
 
 
 def discard_pending(request) -> None:
@@ -140,46 +165,49 @@ class RecommendationImportView(ImportPermissionMixin, FormView):
 
 
 class RecommendationImportConfirmView(ImportPermissionMixin, TemplateResponseMixin, View):
-    """GET: every row of the waiting file with its result. POST: import them all, or cancel."""
+    """GET: a page of the waiting file's rows with their results, and the whole file's counts. POST: import them
+    all, or cancel."""
 
     template_name = "recommendations/import_preview.html"
 
     def pending_or_none(self):
-        """The waiting import as (pending, source, table), or None after saying why there is nothing to show."""
+        """The waiting import, or None after saying why there is nothing to show."""
         pending = PendingImport.from_session(self.request)
         if pending is None:
             messages.error(
                 self.request, "There is no file waiting to be imported: choose the report and the file to import."
             )
-            return None
+        return pending
+
+    def reading(self, read):
+        """What `read()` gives, or None after saying why the waiting file cannot be read and forgetting it."""
         try:
-            source, table = pending.read()
+            return read()
         except (Source.DoesNotExist, FileNotFoundError):
             discard_pending(self.request)
             messages.error(self.request, "The file waiting to be imported has gone: upload it again.")
-            return None
         except ImportFileError as error:
             discard_pending(self.request)
             messages.error(self.request, f"{error.message}. Nothing was imported.")
-            return None
-        return pending, source, table
+        return None
 
     def get(self, request, *args, **kwargs):
-        found = self.pending_or_none()
-        if found is None:
+        pending = self.pending_or_none()
+        page = pending and self.reading(lambda: pending.preview(request.GET.get("page")))
+        if page is None:
             return redirect(upload_url())
-        pending, source, table = found
-        response = self.render_preview(pending, check_rows(source=source, table=table))
+        response = self.render_preview(pending, page)
         if is_htmx(request):
             # The upload redirected here; the address bar should show this page, as it does without JavaScript.
             response["HX-Push-Url"] = request.get_full_path()
         return response
 
     def post(self, request, *args, **kwargs):
-        found = self.pending_or_none()
+        pending = self.pending_or_none()
+        found = pending and self.reading(pending.read)
         if found is None:
             return redirect(upload_url())
-        pending, source, table = found
+        source, table = found
         if request.POST.get("action") == "cancel":
             discard_pending(request)
             messages.success(request, f"Import cancelled: nothing was recorded from {pending.filename}.")
@@ -187,25 +215,32 @@ class RecommendationImportConfirmView(ImportPermissionMixin, TemplateResponseMix
         try:
             created = import_recommendations(source=source, table=table, actor=request.user, filename=pending.filename)
         except ImportRefused as refused:
-            return self.render_preview(
-                pending, refused.preview, refused=refused.message or "Nothing was imported.", status=409
+            page = paginate(
+                source=refused.preview.source,
+                results=refused.preview.rows,
+                ignored_headers=refused.preview.ignored_headers,
+                page=1,
+                summary_size=SUMMARY_PROBLEMS,
             )
+            return self.render_preview(pending, page, refused=refused.message or "Nothing was imported.", status=409)
         discard_pending(request)
         count = len(created)
         messages.success(request, f"{count} recommendation{'' if count == 1 else 's'} imported into {source}")
         return redirect(f"{reverse('recommendations:recommendation_list')}?{urlencode({'source': source.pk})}")
 
-    def render_preview(self, pending: PendingImport, preview: Preview, *, refused: str = "", status: int = 200):
-        problems = [problem for row in preview.problem_rows for problem in row.problems]
+    def render_preview(self, pending: PendingImport, page: PreviewPage, *, refused: str = "", status: int = 200):
         return self.render_to_response(
             {
-                "preview": preview,
-                "source": preview.source,
+                "preview": page,
+                "page_obj": page.page_obj,
+                "source": page.source,
                 "filename": pending.filename,
-                "summary_problems": problems[:SUMMARY_PROBLEMS],
-                "more_problems": max(len(problems) - SUMMARY_PROBLEMS, 0),
+                "summary_problems": page.summary_problems,
+                "more_problems": page.more_problems,
                 "refused": refused,
-                "upload_url": upload_url(preview.source.pk),
+                "upload_url": upload_url(page.source.pk),
+                "page_size": PREVIEW_PAGE_SIZE,
+                "max_rows": MAX_ROWS,
             },
             status=status,
         )

@@ -4,6 +4,9 @@ register, and writing them all, or none, with their history and audit trail.
 Reading (`read_table`) finds problems with the file as a whole, which the uploader must fix before anything else
 can be said about it. Checking (`check_rows`) gives each row its result against the register as it stands; it runs
 when the preview is shown and again inside the writing transaction, because the register may change in between.
+The preview streams: `stream_table` reads a row at a time (a workbook in openpyxl's read-only mode), `row_results`
+checks each as it comes, and `paginate` keeps one page of them with the counts, so what it holds does not grow with
+the file.
 Every cell is kept as the text it holds: a formula in a workbook is read as its formula text, never evaluated.
 """
 
@@ -14,10 +17,12 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
 from openpyxl import load_workbook
 from openpyxl.worksheet.formula import ArrayFormula
@@ -31,6 +36,12 @@ from .models import Recommendation, Source
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
+# A workbook keeps each distinct text once (shared strings): a small file can repeat a long text in every row. Every
+# cell, and all the cells together, are bounded, so what is read is bounded whatever the file's size.
+MAX_CELL_CHARS = 10_000
+MAX_TEXT_CHARS = 5_000_000
+# Rows of the file the preview shows a page.
+PREVIEW_PAGE_SIZE = 100
 # A workbook is a zip of XML: refuse one that would unpack to far more than any sheet of 5,000 rows needs.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
@@ -84,10 +95,11 @@ class SheetRow:
 
 @dataclass
 class Table:
-    """A file's rows by column key, with each column's header as the file writes it."""
+    """A file's rows by column key, with each column's header as the file writes it. `rows` is a list, or, for a
+    table being streamed (`stream_table`), an iterator that reads the file as it goes."""
 
     headers: dict[str, str]
-    rows: list[SheetRow]
+    rows: Iterable[SheetRow]
     ignored_headers: list[str] = field(default_factory=list)
 
 
@@ -174,6 +186,69 @@ class Preview:
         return bool(self.rows) and not self.problem_rows
 
 
+@dataclass
+class PreviewPage:
+    """One page of a file's rows with their results, and the counts and first problems of the whole file."""
+
+    source: Source
+    rows: list[RowResult]
+    page_obj: Page
+    ready_count: int
+    problem_count: int
+    summary_problems: list[tuple[Problem, int]]
+    more_problems: int
+    ignored_headers: list[str] = field(default_factory=list)
+
+    @property
+    def row_count(self) -> int:
+        return self.ready_count + self.problem_count
+
+    @property
+    def is_valid(self) -> bool:
+        return self.row_count > 0 and not self.problem_count
+
+
+def paginate(
+    *, source: Source, results: Iterable[RowResult], ignored_headers: list[str], page, summary_size: int = 10
+) -> PreviewPage:
+    """A page of the results, read in one pass: only that page's rows are kept, with the counts and the first
+    `summary_size` problems (each with the page its row is on). A page past the end is the last page."""
+    try:
+        wanted = max(int(page), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    ready = problems_seen = problem_rows = 0
+    summary: list[tuple[Problem, int]] = []
+    kept: list[RowResult] = []
+    chunk: list[RowResult] = []
+    for index, row in enumerate(results):
+        number = index // PREVIEW_PAGE_SIZE + 1
+        if index % PREVIEW_PAGE_SIZE == 0:
+            chunk = [] if number != wanted else kept
+        chunk.append(row)
+        if row.problems:
+            problem_rows += 1
+            for problem in row.problems:
+                problems_seen += 1
+                if len(summary) < summary_size:
+                    summary.append((problem, number))
+        else:
+            ready += 1
+    total = ready + problem_rows
+    page_obj = Paginator(range(total), PREVIEW_PAGE_SIZE).get_page(wanted)
+    rows = kept if page_obj.number == wanted else chunk  # past the end: the last page, still in hand
+    return PreviewPage(
+        source=source,
+        rows=rows,
+        page_obj=page_obj,
+        ready_count=ready,
+        problem_count=problem_rows,
+        summary_problems=summary,
+        more_problems=problems_seen - len(summary),
+        ignored_headers=ignored_headers,
+    )
+
+
 class ImportRefused(Exception):
     """Nothing was written: the rows have problems against the register as it now stands."""
 
@@ -198,37 +273,57 @@ def check_upload(name: str, size: int) -> None:
 
 def read_table(name: str, data: bytes) -> Table:
     """The rows of a CSV or .xlsx file under its header row. Raises ImportFileError for a file that cannot be used."""
-    check_upload(name, len(data))
+    table = stream_table(name, io.BytesIO(data), len(data))
+    table.rows = list(table.rows)
+    if not table.rows:
+        raise ImportFileError("The file has a header row but no recommendations under it")
+    return table
+
+
+def stream_table(name: str, file, size: int) -> Table:
+    """The file's header read now, its rows as they are iterated, one at a time (a workbook in openpyxl's read-only
+    mode). The header's problems raise ImportFileError here, the rows' while iterating."""
+    check_upload(name, size)
     is_workbook = PurePath(name).suffix.lower() == ".xlsx"
-    return _table(_xlsx_records(data) if is_workbook else _csv_records(data))
+    return _table(_xlsx_records(file) if is_workbook else _csv_records(file))
 
 
-def _csv_records(data: bytes):
+def check_file(name: str, file, size: int) -> None:
+    """Read the whole file once, keeping nothing, to refuse it now (ImportFileError) if it cannot be imported."""
+    table = stream_table(name, file, size)
+    if sum(1 for _ in table.rows) == 0:
+        raise ImportFileError("The file has a header row but no recommendations under it")
+
+
+NOT_UTF8 = "The file is not UTF-8 encoded text: save it as CSV UTF-8"
+
+
+def _csv_records(file):
+    reader = csv.reader(io.TextIOWrapper(file, encoding="utf-8-sig", newline=""))
     try:
-        text = data.decode("utf-8-sig")
+        for values in reader:
+            if any("\x00" in value for value in values):
+                raise ImportFileError(NOT_UTF8)
+            yield values
     except UnicodeDecodeError:
-        raise ImportFileError("The file is not UTF-8 encoded text: save it as CSV UTF-8") from None
-    if "\x00" in text:
-        raise ImportFileError("The file is not UTF-8 encoded text: save it as CSV UTF-8")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from reader
+        raise ImportFileError(NOT_UTF8) from None
     except csv.Error as error:
         raise ImportFileError(f"The file cannot be read as CSV (row {reader.line_num}): {error}") from None
 
 
-def _xlsx_records(data: bytes):
+def _xlsx_records(file):
     not_a_workbook = "The file is not an Excel .xlsx workbook: save it as Excel Workbook (.xlsx) or CSV UTF-8"
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(file) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise ImportFileError(not_a_workbook) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportFileError("The workbook is too large once unpacked: save the sheet as CSV UTF-8 instead")
+    file.seek(0)
     try:
         # The default (data_only=False) reads a formula cell as its formula text; nothing is calculated.
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook = load_workbook(file, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of error on a damaged or foreign file; all mean the same here.
         raise ImportFileError(not_a_workbook) from None
     try:
@@ -297,19 +392,33 @@ def _table(records) -> Table:
             + ", ".join(column.label for column in COLUMNS)
         )
 
-    rows = []
+    return Table(headers=headers, rows=_rows(records, positions, header_line, headers), ignored_headers=ignored)
+
+
+def _rows(records, positions: dict[str, int], header_line: int, headers: dict[str, str]) -> Iterator[SheetRow]:
+    count = characters = 0
     for line, values in enumerate(records, start=header_line + 1):
         if _is_blank(values):
             continue
-        if len(rows) == MAX_ROWS:
+        if count == MAX_ROWS:
             raise ImportFileError(
                 f"The file has more than {MAX_ROWS:,} rows: split it into files of {MAX_ROWS:,} rows or fewer"
             )
+        count += 1
         cells = {key: values[position] if position < len(values) else "" for key, position in positions.items()}
-        rows.append(SheetRow(line=line, cells=cells))
-    if not rows:
-        raise ImportFileError("The file has a header row but no recommendations under it")
-    return Table(headers=headers, rows=rows, ignored_headers=ignored)
+        for key, value in cells.items():
+            length = len(value) if isinstance(value, str) else 0
+            if length > MAX_CELL_CHARS:
+                raise ImportFileError(
+                    f"Row {line}, column '{headers[key]}' holds more than {MAX_CELL_CHARS:,} characters: "
+                    "no cell may be longer"
+                )
+            characters += length
+        if characters > MAX_TEXT_CHARS:
+            raise ImportFileError(
+                f"The file holds more than {MAX_TEXT_CHARS:,} characters of text: split it into smaller files"
+            )
+        yield SheetRow(line=line, cells=cells)
 
 
 # Checking the rows against the register
@@ -386,11 +495,18 @@ def check_rows(*, source: Source, table: Table) -> Preview:
 
     Two queries whatever the number of rows: the numbers the source already uses, and the people.
     """
+    return Preview(
+        source=source, rows=list(row_results(source=source, table=table)), ignored_headers=table.ignored_headers
+    )
+
+
+def row_results(*, source: Source, table: Table) -> Iterator[RowResult]:
+    """Each row's result, one at a time as the table's rows come (check_rows keeps them all; a preview page,
+    only its own)."""
     used_numbers = set(source.recommendations.exclude(number="").values_list("number", flat=True))
     people = PeopleIndex()
     first_line_of_number: dict[str, int] = {}
     headers = table.headers
-    results = []
     for sheet_row in table.rows:
         row = RowResult(line=sheet_row.line)
         cells = sheet_row.cells
@@ -399,8 +515,7 @@ def check_rows(*, source: Source, table: Table) -> Preview:
         _check_owner(row, cells, headers, people)
         _check_target(row, cells, headers)
         _check_priority(row, cells, headers)
-        results.append(row)
-    return Preview(source=source, rows=results, ignored_headers=table.ignored_headers)
+        yield row
 
 
 def _check_number(row, cells, headers, used_numbers, first_line_of_number):

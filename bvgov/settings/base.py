@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view or the CSRF check reads the body; after authentication, as signed-in requests may send more.
+    "bvgov.uploads.RequestSizeLimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages middleware: it leaves a message on the sign-in page saying why the person was signed out.
@@ -95,6 +97,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The role the web processes connect as (`manage.py db_roles`): `migrate`, run as the owner role, grants it its
+# privileges on every table after migrating. Empty: no grants are made (one role, or SQLite).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "bvgov.User"
@@ -165,6 +170,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # temporary file instead of being held in memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# No file over UPLOAD_MAX_SIZE is read, and no request body over it and a form's allowance; an anonymous request
+# (the sign-in form) may send 64 KB. Refused with 413 while the body streams in, before it reaches memory or disk
+# (bvgov.uploads).
+UPLOAD_MAX_SIZE = int(float(env("UPLOAD_MAX_MB", "10")) * 1024 * 1024)
+UPLOAD_FORM_ALLOWANCE = 1024 * 1024
+ANONYMOUS_REQUEST_MAX_SIZE = 64 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "bvgov.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Change reasons are free text written by people, not a 100-character label.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

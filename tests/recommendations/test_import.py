@@ -604,3 +604,61 @@ class TestReading:
     def test_blank_rows_are_skipped_and_rows_keep_their_spreadsheet_numbers(self):
         table = imports.read_table("recs.csv", b"number,text,owner,target date\n\n1,a,,\n,,,\n2,b,,\n")
         assert [row.line for row in table.rows] == [3, 5]
+
+
+class TestPreviewLimits:
+    """The preview reads the stored file a row at a time and shows a page of it, so neither the page nor the worker
+    grows with the file; what one cell, and the whole file, may hold is bounded."""
+
+    def test_the_preview_shows_one_page_of_rows_with_the_whole_files_counts(self, manager_client, source, people):
+        rows = [[str(n), f"Recommendation {n}.", "", "Tim Godwin", "Ongoing", "", ""] for n in range(1, 251)]
+        rows[248][3] = "Nobody at all"  # row 250 of the sheet, on the third page
+        upload(manager_client, source, xlsx_file(rows))
+
+        first = page_text(manager_client.get(CONFIRM_URL))
+        assert 'id="row-2"' in first and 'id="row-101"' in first
+        assert 'id="row-102"' not in first and 'id="row-251"' not in first
+        assert "250 rows in the file (at most 5,000)" in first
+        assert "249 rows ready to import" in first
+        assert "1 row has problems" in first
+        assert 'href="?page=3#row-250"' in first
+        assert "Rows 1 to 100 of 250, page 1 of 3" in first
+
+        third = page_text(manager_client.get(CONFIRM_URL, {"page": 3}))
+        assert 'id="row-202"' in third and 'id="row-251"' in third and 'id="row-201"' not in third
+        assert "Row 250, column 'owner': no person called 'Nobody at all' in the register" in third
+        assert 'href="#row-250"' in third
+        # A page past the end, or not a number, is the last page or the first.
+        assert 'id="row-251"' in page_text(manager_client.get(CONFIRM_URL, {"page": 99}))
+        assert 'id="row-2"' in page_text(manager_client.get(CONFIRM_URL, {"page": "x"}))
+
+    def test_a_cell_longer_than_the_limit_is_refused_on_upload(self, manager_client, source):
+        long_text = "x" * (imports.MAX_CELL_CHARS + 1)
+        response = upload(manager_client, source, xlsx_file([["1", long_text, "", "", "", "", ""]]))
+        assert response.status_code == 400
+        assert "Row 2, column 'text' holds more than 10,000 characters: no cell may be longer" in page_text(response)
+        assert SESSION_KEY not in manager_client.session
+        assert waiting_files() == []
+
+    def test_a_small_workbook_repeating_a_long_text_in_every_row_is_refused(self, manager_client, source, monkeypatch):
+        # Compressed, a workbook repeating one text 3,000 times is a few KB; read, it is all of them.
+        monkeypatch.setattr(imports, "MAX_TEXT_CHARS", 1_000_000)
+        rows = [[str(n), "y" * 5_000, "", "", "", "", ""] for n in range(1, 3001)]
+        file = xlsx_file(rows)
+        assert file.size < 300 * 1024
+        response = upload(manager_client, source, file)
+        assert response.status_code == 400
+        assert "The file holds more than 1,000,000 characters of text: split it into smaller files" in page_text(
+            response
+        )
+        assert waiting_files() == []
+
+    def test_a_stored_file_that_no_longer_reads_sends_back_to_the_upload_with_the_reason(
+        self, manager_client, source, monkeypatch
+    ):
+        upload(manager_client, source, csv_file(_many_rows(5)))
+        monkeypatch.setattr(imports, "MAX_ROWS", 3)
+        response = manager_client.get(CONFIRM_URL)
+        assert response.status_code == 302
+        assert any("more than 3 rows" in text for text in message_texts(response))
+        assert waiting_files() == []
