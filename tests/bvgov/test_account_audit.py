@@ -173,6 +173,23 @@ def test_the_trail_shows_who_changed_whose_role_and_why(admin_client, ken, inspe
     assert INSPECTOR in content and ACTION_OWNER in content
 
 
+def test_a_roles_history_page_shows_its_permission_changes_and_why(admin_client, inspector_client):
+    inspector = _group(INSPECTOR)
+    add_comment = Permission.objects.get(codename="add_comment")
+    permissions = [*inspector.permissions.values_list("pk", flat=True), add_comment.pk]
+    admin_client.post(
+        f"/admin/auth/group/{inspector.pk}/change/",
+        {"name": INSPECTOR, "permissions": permissions, "change_reason": "Inspectors may ask"},
+    )
+
+    page = inspector_client.get(f"/history/auth/group/{inspector.pk}/")
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Inspectors may ask" in content and SYNC_REASON in content
+    assert "Can add comment" in content
+
+
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_an_admin_change_without_a_reason_is_refused_and_changes_nothing(admin_client, ken, reason):
     entries = AuditEntry.objects.count()
