@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import ReadOnlyAdminMixin
@@ -8,9 +11,75 @@ from .auth_views import AdminSignInForm
 from .models import CalendarFeed, ReminderSent, SignInEvent, SignInLogEntry, User
 
 
+def reason_field() -> forms.CharField:
+    return forms.CharField(
+        label="Reason for the change",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required. Kept in the audit trail beside the change and your name.",
+        error_messages={"required": "Say why you are making this change: it is kept in the audit trail."},
+    )
+
+
+class AccountChangeForm(UserChangeForm):
+    change_reason = reason_field()
+
+
+class AccountCreationForm(AdminUserCreationForm):
+    change_reason = reason_field()
+
+
+class RoleForm(forms.ModelForm):
+    change_reason = reason_field()
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+
+class ChangeReasonAdminMixin:
+    """Admin edits of accounts and roles ask why. The reason and the administrator go on every history row the edit
+    writes (the record's own, and one for each many-to-many change), and so into the audit trail; the admin saves
+    them in one transaction. Deleting is refused: a person is deactivated and a role emptied instead, so that their
+    history stays attributable."""
+
+    reason_fieldset = ("Why", {"fields": ["change_reason"]})
+
+    def get_fieldsets(self, request, obj=None):
+        return [*super().get_fieldsets(request, obj), self.reason_fieldset]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data["change_reason"]
+        obj._history_user = request.user
+        if change and not _differs_from_stored(obj):
+            return  # only links changed: save_related records each, and saving the record would change nothing
+        super().save_model(request, obj, form, change)
+
+
+def _differs_from_stored(obj) -> bool:
+    # Read from the database rather than the form's changed_data, which counts a date and time shown to the second
+    # and posted back unchanged as a change.
+    columns = [field.attname for field in obj._meta.concrete_fields]
+    stored = type(obj)._base_manager.filter(pk=obj.pk).values(*columns).get()
+    return any(stored[column] != getattr(obj, column) for column in columns)
+
+
 @admin.register(User)
-class BvgovUserAdmin(UserAdmin, SimpleHistoryAdmin):
-    pass
+class BvgovUserAdmin(ChangeReasonAdminMixin, UserAdmin, SimpleHistoryAdmin):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(ChangeReasonAdminMixin, GroupAdmin, SimpleHistoryAdmin):
+    form = RoleForm
+    fieldsets = [(None, {"fields": ["name", "permissions"]})]
 
 
 @admin.register(ReminderSent)

@@ -12,8 +12,7 @@ class BvgovConfig(AppConfig):
         from .roles import sync_roles
         from .security import on_sign_in_failed, on_signed_in, on_signed_out, update_last_login_quietly
 
-        # No sender: each app's permissions are created on its own post_migrate, so the roles are synced after each
-        # app's, and the last run sees every permission.
+        # No sender: sync_roles waits for the last app's post_migrate, when every app's permissions exist.
         post_migrate.connect(sync_roles, dispatch_uid="bvgov_sync_roles")
         # last_login is left out of the user's history, and the sign-in itself goes to the sign-in log, so
         # Django's last-login update is replaced by one that writes no empty "changed" row to the audit trail.

@@ -1,21 +1,59 @@
+import simple_history
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
+class AccountHistoricalRecords(HistoricalRecords):
+    """History of accounts and roles, whichever side of a many-to-many link is changed.
+
+    simple-history records an m2m change on the instance the signal names, which for a reverse change
+    (`group.user_set.add(user)`, `permission.group_set.add(group)`) is the other side's object: these are recorded on
+    each record whose links changed instead, with the reason set on the object that was changed through.
+    """
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if action == "pre_clear":
+            # clear() names no records: read them while the links are still there.
+            pk_set = set(getattr(instance, self._reverse_accessor(attr)).values_list("pk", flat=True))
+            instance._history_cleared_pks = pk_set
+            return
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop("_history_cleared_pks", set())
+        elif action not in ("post_add", "post_remove"):
+            return
+        for record in self.cls._default_manager.filter(pk__in=pk_set or ()):
+            for mark in ("_change_reason", "_history_user"):
+                if hasattr(instance, mark):
+                    setattr(record, mark, getattr(instance, mark))
+            super().m2m_changed(record, action, attr, pk_set, False, **kwargs)
+
+    def _reverse_accessor(self, attr: str) -> str:
+        return self.cls._meta.get_field(attr).remote_field.get_accessor_name()
+
+
 class User(AbstractUser):
     """A person who signs in to bvgov: a member, an officer, an inspector or an administrator."""
 
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    # Roles are groups, and a person's rights their groups and own permissions: changes to either are audited.
+    history = AccountHistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
+    )
 
     class Meta:
         ordering = ["username"]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+# A role is django.contrib.auth's Group: its history (and its permissions') is kept here, in the register's apps.
+simple_history.register(Group, app="bvgov", records_class=AccountHistoricalRecords, m2m_fields=["permissions"])
 
 
 class ReminderSent(models.Model):

@@ -5,7 +5,10 @@ Object-level rules (an owner updates only their own actions) sit on top of these
 
 from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
+from django.db import transaction
 from django.db.models import Q
+
+from core.history import save_with_history, set_m2m_with_history
 
 MEMBER = "Member"
 PROGRAMME_MANAGER = "Programme manager"
@@ -29,6 +32,10 @@ def may(user, name: str) -> bool:
     if held is None:
         return user.has_perm(PAGE_PERMISSIONS[name])
     return user.is_active and (user.is_superuser or held)
+
+
+# What the audit trail shows beside the roles' changes the sync makes, which no person makes.
+SYNC_REASON = "Roles kept in step with the code after migrate (bvgov.roles)"
 
 
 def _register_models():
@@ -74,11 +81,27 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     }
 
 
-def sync_roles(**kwargs) -> None:
-    """Create the role groups and set exactly their permissions (run after migrate)."""
+def sync_roles(app_config=None, **kwargs) -> None:
+    """Create the role groups and set exactly their permissions (run after migrate), each change audited with
+    SYNC_REASON and no acting user. A run that changes nothing writes nothing."""
+    # migrate signals each app in turn, and each app's permissions are created on its own signal: syncing on the
+    # last app's alone sees them all, so that each role's permissions are set in one audited change, not one per app.
+    if app_config is not None and app_config is not _last_app_migrated():
+        return
     for name, wanted in role_permissions().items():
-        group, _ = Group.objects.get_or_create(name=name)
-        query = Q(pk__in=[])
-        for app_label, codename in wanted:
-            query |= Q(content_type__app_label=app_label, codename=codename)
-        group.permissions.set(Permission.objects.filter(query))
+        with transaction.atomic():
+            _sync_role(name, wanted)
+
+
+def _last_app_migrated():
+    return [config for config in global_apps.get_app_configs() if config.models_module is not None][-1]
+
+
+def _sync_role(name: str, wanted: set[tuple[str, str]]) -> None:
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        group = save_with_history(Group(name=name), actor=None, reason=SYNC_REASON)
+    query = Q(pk__in=[])
+    for app_label, codename in wanted:
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    set_m2m_with_history(group, "permissions", Permission.objects.filter(query), actor=None, reason=SYNC_REASON)

@@ -333,8 +333,25 @@ def _seal(entries: list[AuditEntry], records: list) -> None:
 
 
 def history_model_of(content_type, apps=global_apps):
-    """The simple-history model that records changes to the content type's model."""
+    """The simple-history model that records changes to the content type's model (kept in another app for a model
+    registered from outside it, as accounts' groups are)."""
+    model = content_type.model_class() if apps is global_apps else None
+    if (manager := getattr(getattr(model, "_meta", None), "simple_history_manager_attribute", None)) is not None:
+        return getattr(model, manager).model
     return apps.get_model(content_type.app_label, f"historical{content_type.model}")
+
+
+def _register_history_models() -> list:
+    """The history model of every model tracked in the register's apps, wherever the tracked model lives."""
+    tracked = []
+    for label in register_apps():
+        for history_model in global_apps.get_app_config(label).get_models():
+            model = getattr(history_model, "instance_type", None)
+            manager = getattr(getattr(model, "_meta", None), "simple_history_manager_attribute", None)
+            # Many-to-many snapshots name their through model: they are sealed in their record's entry.
+            if manager is not None and getattr(model, manager).model is history_model:
+                tracked.append(history_model)
+    return tracked
 
 
 # Verification.
@@ -689,9 +706,9 @@ def verify_chain(
 
 def _unsealed_history(using: str, entries_by_type: dict) -> list[str]:
     unsealed = []
-    for model in _tracked_models():
-        content_type = ContentType.objects.db_manager(using).get_for_model(model)
-        missing = model.history.model._base_manager.using(using).count() - entries_by_type.get(content_type.pk, 0)
+    for history_model in _register_history_models():
+        content_type = ContentType.objects.db_manager(using).get_for_model(history_model.instance_type)
+        missing = history_model._base_manager.using(using).count() - entries_by_type.get(content_type.pk, 0)
         if missing > 0:
             unsealed.append(
                 f"{missing} history record{'s' if missing > 1 else ''} of {content_type.model} "
@@ -701,12 +718,8 @@ def _unsealed_history(using: str, entries_by_type: dict) -> list[str]:
 
 
 def _tracked_models() -> list[type[models.Model]]:
-    return [
-        model
-        for label in register_apps()
-        for model in global_apps.get_app_config(label).get_models()
-        if hasattr(model._meta, "simple_history_manager_attribute")
-    ]
+    """Every model whose history is sealed into the chain, wherever the model itself lives."""
+    return [history_model.instance_type for history_model in _register_history_models()]
 
 
 def compare_live_rows(using: str = DEFAULT_DB_ALIAS, chunk_size: int = 5000) -> tuple[int, str]:

@@ -177,7 +177,8 @@ class DemoLoader:
             # simple-history writes the row after the insert, when the account has the id the row names.
             self.actor = self.actor or user
             self.create(user, on=None, reason=f"Demo {role['group'].lower()} account created by load_demo")
-            user.groups.add(group)
+            reason = f"Demo account given the {group.name} role by load_demo"
+            set_m2m_with_history(user, "groups", [group], actor=self.actor, reason=reason)
         if role["person"]:
             self.users_by_person[role["person"]] = user
         return user

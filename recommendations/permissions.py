@@ -8,17 +8,18 @@ def person_of(user):
 
 
 def can_update_action(user, action: Action) -> bool:
-    """The programme manager (who may change any action), the action's own owner, and the project director of the
-    review the action's recommendation belongs to. Nobody updates an archived action: it is restored first."""
+    """The programme manager (whose role may change any action), and, if their role lets them record progress, the
+    action's own owner and the project director of the review the action's recommendation belongs to. Rights follow
+    the role and the person: being named on the action gives none to an inspector or a member. Nobody updates an
+    archived action: it is restored first."""
     if action.is_archived:
         return False
-    person = person_of(user)
-    # The owner first: it is who updates an action most, and needs no permission lookup.
-    if person is not None and action.owner_id == person.pk:
-        return True
     if user.has_perm("recommendations.change_action"):
         return True
-    return person is not None and directs_review_of(person, action)
+    person = person_of(user)
+    if person is None or not user.has_perm("recommendations.add_progressupdate"):
+        return False
+    return action.owner_id == person.pk or directs_review_of(person, action)
 
 
 def directs_review_of(person, action: Action) -> bool:

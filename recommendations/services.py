@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,12 +15,20 @@ from programmes.services import decision_record
 
 from .choices import ActionStatus, DecisionStatus, Rag
 from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
+from .permissions import can_update_action
 
 
-def _lock_action(pk: int) -> Action:
-    """The action's row, locked for the change. Its recommendation and owner are read in the same query (and not
-    locked): the checks before the save, the audit entry's review and the progress update's author need them."""
-    return Action.objects.select_for_update(of=("self",)).select_related("recommendation", "owner").get(pk=pk)
+def _lock_action(pk: int, *, actor) -> Action:
+    """The action's row, locked for the change, if the actor may update it (None: a change no person makes). Its
+    recommendation and owner are read in the same query (and not locked): the checks before the save, the audit
+    entry's review and the progress update's author need them."""
+    action = Action.objects.select_for_update(of=("self",)).select_related("recommendation", "owner").get(pk=pk)
+    if actor is not None and not can_update_action(actor, action):
+        raise PermissionDenied(
+            "Only the programme manager, or the action's owner or the project director of its review in a role "
+            "that records progress, can update this action."
+        )
+    return action
 
 
 def _move_status(action: Action, status: str, today: datetime.date) -> None:
@@ -51,7 +59,7 @@ def action_update_status(*, action: Action, actor, status: str, reason: str, tod
     """Move an action to a new status. A reason is required: it is what the audit trail shows beside the change."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the status is changing."})
-    locked = _lock_action(action.pk)
+    locked = _lock_action(action.pk, actor=actor)
     _move_status(locked, status, today or timezone.localdate())
     return save_with_history(locked, actor=actor, reason=reason)
 
@@ -59,7 +67,7 @@ def action_update_status(*, action: Action, actor, status: str, reason: str, tod
 @transaction.atomic
 def action_override_rag(*, action: Action, actor, rag: str, reason: str):
     """Override an action's derived RAG, or clear the override with rag=''. An override needs a reason."""
-    locked = _lock_action(action.pk)
+    locked = _lock_action(action.pk, actor=actor)
     _override_rag(locked, rag, reason)
     return save_with_history(locked, actor=actor, reason=reason or "RAG override cleared")
 
@@ -89,12 +97,14 @@ def action_report_progress(
     """
     today = today or timezone.localdate()
     with sealed_together():
-        locked = _lock_action(action.pk)
+        locked = _lock_action(action.pk, actor=actor)
         check_not_stale(locked, seen_version)
         status_changes = status != locked.status
         rag_changes = rag_override != locked.rag_override
         if (status_changes or rag_changes) and not reason.strip():
             raise ValidationError({"reason": "Say why the status or RAG is changing."})
+        if evidence_file is not None and actor is not None and not actor.has_perm("recommendations.add_evidence"):
+            raise PermissionDenied("Your role does not let you add evidence.")
         if not (status_changes or rag_changes or note.strip() or evidence_file):
             raise ValidationError("Nothing to update: change the status or RAG, or write a progress note.")
         if status_changes:

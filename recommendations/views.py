@@ -420,7 +420,8 @@ class ActionProgressView(LoginRequiredMixin, TemplateResponseMixin, View):
         action = get_object_or_404(actions, pk=self.kwargs["pk"])
         if not can_update_action(self.request.user, action):
             raise PermissionDenied(
-                "Only the action's owner, the project director of its review or the programme manager can update it."
+                "Only the programme manager, or the action's owner or the project director of its review in a role "
+                "that records progress, can update it."
             )
         return action
 

@@ -6,6 +6,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from tests.bvgov.factories import UserFactory
+from tests.flushing import empty_append_only_tables
 from tests.programmes.factories import PersonFactory
 
 MEMBER = "Member"
@@ -23,6 +24,14 @@ def caches_cleared():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def flushable():
+    """For a test with `transaction=True`: a migrated database already holds history (the roles' sync), which the
+    flush after the test must be able to remove."""
+    yield
+    empty_append_only_tables()
 
 
 @pytest.fixture

@@ -6,19 +6,24 @@ decides, in this file, who may read it and who may write through it.
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bvgov.models import SignInEvent
+from bvgov.roles import ACTION_OWNER, INSPECTOR, MEMBER, PROGRAMME_MANAGER
+from core.models import AuditEntry
 from programmes.choices import BodyKind
-from recommendations.choices import DecisionStatus
+from recommendations.choices import ActionStatus, DecisionStatus
 from recommendations.models import Action
-from recommendations.services import action_archive, recommendation_archive
+from recommendations.services import action_archive, action_report_progress, recommendation_archive
+from tests.bvgov.factories import UserFactory
 from tests.programmes.factories import (
     BodyFactory,
     DecisionFactory,
     IndicatorFactory,
     MeetingFactory,
+    PersonFactory,
     ProgrammeFactory,
     RiskFactory,
 )
@@ -319,3 +324,81 @@ def test_even_an_administrator_cannot_delete_a_register_record_in_the_admin(admi
 
     assert page.status_code == 403 and posted.status_code == 403
     assert Action.objects.filter(pk=action.pk).exists()
+
+
+# Rights follow the role and the person: an action's update page by how the person is linked to the action and the
+# role they hold. Being named on an action gives nothing to a role that does not record progress.
+LINKED_ACTION_UPDATE = [
+    ("owner", ACTION_OWNER, 200),
+    ("owner", INSPECTOR, 403),
+    ("owner", MEMBER, 403),
+    ("project director", ACTION_OWNER, 200),
+    ("project director", INSPECTOR, 403),
+    ("project director", MEMBER, 403),
+    ("not linked", ACTION_OWNER, 403),
+    ("not linked", PROGRAMME_MANAGER, 200),
+]
+
+
+def _linked_action(link: str, role: str):
+    user = UserFactory(groups=[role])
+    person = PersonFactory(user=user)
+    review = ReviewFactory(project_director=person if link == "project director" else PersonFactory())
+    action = ActionFactory(
+        recommendation=RecommendationFactory(review=review), owner=person if link == "owner" else PersonFactory()
+    )
+    return user, action
+
+
+@pytest.mark.parametrize(("link", "role", "status"), LINKED_ACTION_UPDATE)
+def test_an_action_is_updated_only_by_a_person_linked_to_it_in_a_role_that_may(link, role, status):
+    user, action = _linked_action(link, role)
+    client = Client()
+    client.force_login(user)
+    url = reverse("recommendations:action_progress", args=[action.pk])
+    prefix = f"action-{action.pk}"
+
+    page = client.get(url)
+    posted = client.post(url, {f"{prefix}-status": ActionStatus.IN_PROGRESS, f"{prefix}-reason": "Work has begun"})
+
+    assert page.status_code == status
+    assert posted.status_code == (302 if status == 200 else 403)
+    action.refresh_from_db()
+    assert action.status == (ActionStatus.IN_PROGRESS if status == 200 else ActionStatus.NOT_STARTED)
+
+
+def test_the_service_refuses_an_inspector_named_project_director_and_writes_nothing():
+    user, action = _linked_action("project director", INSPECTOR)
+    entries = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied):
+        action_report_progress(
+            action=action,
+            actor=user,
+            author=user.person,
+            status=ActionStatus.COMPLETE,
+            rag_override="",
+            reason="Marked complete by the inspector",
+            note="",
+        )
+
+    action.refresh_from_db()
+    assert action.status == ActionStatus.NOT_STARTED
+    assert AuditEntry.objects.count() == entries
+
+
+def test_the_service_lets_an_owner_in_the_owner_role_update_their_action():
+    user, action = _linked_action("owner", ACTION_OWNER)
+
+    action_report_progress(
+        action=action,
+        actor=user,
+        author=user.person,
+        status=ActionStatus.IN_PROGRESS,
+        rag_override="",
+        reason="Work has begun",
+        note="",
+    )
+
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS

@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from simple_history.utils import bulk_create_with_history
 
+from bvgov.roles import SYNC_REASON
 from core.audit import GENESIS_HASH, GUARD_NAME, guarded_tables, record_bulk_history, verify_chain
 from core.history import save_with_history
 from core.models import AuditEntry
@@ -102,14 +104,19 @@ def test_every_register_models_history_seals_and_verifies(manager_user):
     assert report.entries == AuditEntry.objects.count() >= 2 * len(register_models())
 
 
-def test_verify_passes_on_an_empty_trail():
+def test_verify_passes_on_a_freshly_migrated_register():
+    """A new database's trail holds only what the role sync did after migrate, under its own reason."""
     report = verify_chain()
 
     assert report.intact
+    # The role sync's own changes are the only entries, and the roles the only live rows with history.
+    roles = Group.objects.count()
     assert str(report) == (
-        "Audit trail verified: 0 entries, chain intact; no signed checkpoint yet (manage.py seal_audit_trail makes "
-        "one); 0 live rows checked against the latest history."
+        f"Audit trail verified: {AuditEntry.objects.count()} entries, chain intact; no signed checkpoint yet "
+        f"(manage.py seal_audit_trail makes one); {roles} live row{'' if roles == 1 else 's'} checked against the "
+        "latest history."
     )
+    assert set(AuditEntry.objects.values_list("reason", flat=True)) == {SYNC_REASON}
 
 
 def test_a_history_row_edited_behind_the_apps_back_is_named_as_the_first_broken_link(register):

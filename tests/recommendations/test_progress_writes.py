@@ -22,11 +22,12 @@ from tests.recommendations.factories import ActionFactory, RecommendationFactory
 pytestmark = pytest.mark.django_db
 
 # The status update POST, as the owner's browser sends it (a status and RAG change, a note, the version seen):
-# session, user (with their person), the action, its lock (with its recommendation and owner), the version check,
+# session, user (with their person), the user's permissions (their own and their roles': an owner's rights need the
+# role as well as the person), the action, its lock (with its recommendation and owner), the version check,
 # UPDATE, its history row, simple-history's read of the dependencies and its insert of them, the previous version
 # and both versions' dependencies (for the audit entry's changes), the progress update and its history row, then
 # the chain's head (on PostgreSQL, with its lock) and one insert of both audit entries.
-STATUS_UPDATE_QUERIES = 15
+STATUS_UPDATE_QUERIES = 17
 
 
 def post_update(client, action, **values):
@@ -134,7 +135,7 @@ def test_saves_sealed_together_are_the_same_chain_as_saves_sealed_one_by_one(man
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sealing_together_outside_a_transaction_is_refused():
+def test_sealing_together_outside_a_transaction_is_refused(flushable):
     with pytest.raises(transaction.TransactionManagementError), sealed_together():
         pass
 

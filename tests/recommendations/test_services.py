@@ -30,7 +30,7 @@ class TestActionUpdateStatus:
 
     @pytest.mark.parametrize("reason", ["", "   "])
     def test_a_change_without_a_reason_is_refused_and_nothing_changes(self, reason, owner_user):
-        action = ActionFactory()
+        action = ActionFactory(owner=owner_user.person)
         rows = action.history.count()
 
         with pytest.raises(ValidationError) as excinfo:
@@ -42,7 +42,7 @@ class TestActionUpdateStatus:
         assert action.history.count() == rows
 
     def test_a_move_the_table_forbids_is_refused_naming_both_statuses(self, owner_user):
-        action = ActionFactory(status=ActionStatus.COMPLETE, completed_on=timezone.localdate())
+        action = ActionFactory(owner=owner_user.person, status=ActionStatus.COMPLETE, completed_on=timezone.localdate())
         rows = action.history.count()
 
         with pytest.raises(ValidationError) as excinfo:
@@ -54,7 +54,7 @@ class TestActionUpdateStatus:
         assert action.history.count() == rows
 
     def test_a_status_that_does_not_exist_is_refused(self, owner_user):
-        action = ActionFactory()
+        action = ActionFactory(owner=owner_user.person)
         rows = action.history.count()
 
         with pytest.raises(ValidationError) as excinfo:
@@ -66,7 +66,7 @@ class TestActionUpdateStatus:
         assert action.history.count() == rows
 
     def test_completing_records_the_completion_date(self, owner_user):
-        action = ActionFactory(status=ActionStatus.IN_PROGRESS)
+        action = ActionFactory(owner=owner_user.person, status=ActionStatus.IN_PROGRESS)
         day = timezone.localdate() - datetime.timedelta(days=2)
 
         action_update_status(
@@ -78,7 +78,7 @@ class TestActionUpdateStatus:
         assert action.history.first().completed_on == day
 
     def test_completing_without_a_date_uses_today(self, owner_user):
-        action = ActionFactory(status=ActionStatus.IN_PROGRESS)
+        action = ActionFactory(owner=owner_user.person, status=ActionStatus.IN_PROGRESS)
 
         action_update_status(action=action, actor=owner_user, status=ActionStatus.COMPLETE, reason="Done")
 
@@ -101,7 +101,7 @@ class TestActionUpdateStatus:
 
 class TestActionOverrideRag:
     def test_an_override_is_saved_with_its_reason_on_the_action_and_in_history(self, owner_user):
-        action = ActionFactory()
+        action = ActionFactory(owner=owner_user.person)
 
         action_override_rag(action=action, actor=owner_user, rag=Rag.RED, reason="Waits on C3i, which has slipped")
 
@@ -115,7 +115,7 @@ class TestActionOverrideRag:
 
     @pytest.mark.parametrize("reason", ["", "  "])
     def test_an_override_without_a_reason_is_refused(self, reason, owner_user):
-        action = ActionFactory()
+        action = ActionFactory(owner=owner_user.person)
         rows = action.history.count()
 
         with pytest.raises(ValidationError) as excinfo:
@@ -127,7 +127,7 @@ class TestActionOverrideRag:
         assert action.history.count() == rows
 
     def test_a_rating_that_does_not_exist_is_refused(self, owner_user):
-        action = ActionFactory()
+        action = ActionFactory(owner=owner_user.person)
 
         with pytest.raises(ValidationError) as excinfo:
             action_override_rag(action=action, actor=owner_user, rag="purple", reason="Unclear")
@@ -138,7 +138,7 @@ class TestActionOverrideRag:
 
     def test_clearing_the_override_returns_to_the_derived_rag(self, owner_user, manager_user):
         today = timezone.localdate()
-        action = ActionFactory(due_date=today - datetime.timedelta(days=5))
+        action = ActionFactory(owner=owner_user.person, due_date=today - datetime.timedelta(days=5))
         action_override_rag(action=action, actor=owner_user, rag=Rag.GREEN, reason="Date agreed to move")
 
         action_override_rag(action=action, actor=manager_user, rag="", reason="")
