@@ -34,35 +34,38 @@ def active_feed(*, user) -> CalendarFeed | None:
 
 @transaction.atomic
 def feed_create(*, user) -> str:
-    """Give the user a new feed address and return its token; any address they had before stops working."""
+    """Give the user a new feed address and return its token. Any address they had before is revoked, for good: a
+    new address is a new feed, never a revoked one brought back."""
+    replacing = _revoke(user=user, reason="Calendar feed revoked: replaced with a new address")
     token = secrets.token_urlsafe(32)
-    feed = CalendarFeed.objects.select_for_update().filter(user=user).first() or CalendarFeed(user=user)
-    replacing = feed.pk is not None and feed.revoked_at is None
-    feed.token_hash = hash_token(token)
-    feed.created_at = timezone.now()
-    feed.revoked_at = None
+    feed = CalendarFeed(user=user, token_hash=hash_token(token), created_at=timezone.now())
     save_with_history(
         feed, actor=user, reason="Calendar feed replaced with a new address" if replacing else "Calendar feed created"
     )
     return token
 
 
-@transaction.atomic
-def feed_revoke(*, user) -> bool:
-    """Stop the user's feed address working. False if they had no working feed."""
+def _revoke(*, user, reason: str) -> bool:
     feed = CalendarFeed.objects.select_for_update().filter(user=user, revoked_at__isnull=True).first()
     if feed is None:
         return False
     feed.revoked_at = timezone.now()
-    save_with_history(feed, actor=user, reason="Calendar feed revoked")
+    save_with_history(feed, actor=user, reason=reason)
     return True
 
 
+@transaction.atomic
+def feed_revoke(*, user) -> bool:
+    """Stop the user's feed address working, for good. False if they had no working feed."""
+    return _revoke(user=user, reason="Calendar feed revoked")
+
+
 def feed_for_token(token: str) -> CalendarFeed | None:
-    """The working feed of a token, with its user and their person in the register; None for anything else."""
+    """The working feed of a token, with its user and their person in the register; None for anything else: a
+    revoked feed, or the feed of an account that has been deactivated (the feed dies with its account)."""
     return (
         CalendarFeed.objects.select_related("user__person")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
 

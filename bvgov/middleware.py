@@ -1,4 +1,4 @@
-"""Signing out a person who has left their session idle."""
+"""Signing out a person who has left their session idle; keeping signed-in pages out of every cache."""
 
 import time
 
@@ -8,6 +8,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from .security import LAST_ACTIVITY_KEY
 
@@ -45,6 +46,21 @@ class IdleTimeoutMiddleware:
             response["HX-Redirect"] = reverse(settings.LOGIN_URL)
             return response
         return redirect_to_login(request.get_full_path())
+
+
+class NoStoreMiddleware:
+    """Cache-Control: no-store on every response to a signed-in person (pages, exports, evidence downloads), so that
+    no browser, proxy or shared machine keeps a copy of what only they may read. The pages' `{% cache %}` fragments
+    are kept on the server under the register's version and are unaffected."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class QueryCountMiddleware:

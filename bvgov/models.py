@@ -1,6 +1,7 @@
 import simple_history
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils import timezone
@@ -98,9 +99,13 @@ class ReminderSent(models.Model):
 
 
 class CalendarFeed(models.Model):
-    """A person's secret calendar address for their due dates; only a SHA-256 hash of its token is kept."""
+    """A person's secret calendar address for their due dates; only a SHA-256 hash of its token is kept.
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    A revoked feed stays revoked: a new address is a new feed, and the old row keeps its revocation (clean() refuses
+    to clear it). At most one feed of a person works at a time; a deactivated account's feed does not work at all
+    (bvgov.calendar.feed_for_token)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -109,6 +114,14 @@ class CalendarFeed(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="calendar_feed_one_working_per_user",
+                violation_error_message="This person already has a working calendar feed.",
+            )
+        ]
 
     def __str__(self):
         state = "revoked" if self.revoked_at else "active"
@@ -117,6 +130,14 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def clean(self):
+        if self.pk is None:
+            return
+        stored = type(self)._base_manager.filter(pk=self.pk).values("revoked_at", "token_hash").first()
+        changed = stored and (self.revoked_at != stored["revoked_at"] or self.token_hash != stored["token_hash"])
+        if changed and stored["revoked_at"] is not None:
+            raise ValidationError("A revoked calendar feed stays revoked: make a new feed instead.")
 
 
 class SignInEvent(models.Model):

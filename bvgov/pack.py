@@ -16,12 +16,14 @@ from django.utils import timezone
 
 from programmes.models import Person, Programme
 from recommendations.choices import ImplementationStatus, days_overdue
+from recommendations.models import Action, Recommendation
 from recommendations.querysets import outstanding_recommendation_q, overdue_action_q
+from recommendations.services import ARCHIVED_WITH_RECOMMENDATION
 from reviews.choices import ReviewStage
 
 from .forms import check_as_at
 from .selectors.committee import CommitteeDashboard, ProgressRow, committee_dashboard, progress_rows, totals_of
-from .selectors.register import register_at
+from .selectors.register import end_of_day, register_at
 
 PACK_INTERVAL_MONTHS = 6
 # A paper lists at most this many overdue actions and gaps; each section says how many more there are.
@@ -118,6 +120,88 @@ class StatusChange:
 
 
 @dataclass
+class Archived:
+    """A record archived between the previous pack and this one: what it was, when, why, and whether it is back."""
+
+    kind: str
+    id: int
+    label: str
+    text: str
+    archived_at: datetime.datetime
+    reason: str
+    restored: bool
+    actions_with_it: int = 0
+
+
+def archived_between(start: datetime.datetime, end: datetime.datetime) -> list[Archived]:
+    """Every recommendation and action archived in (start, end], read from their history rows (each archive is one,
+    dated when it was made, through the history tables' date index), restored since or not. An action archived along
+    with its recommendation is left to the recommendation's line, which says how many went with it."""
+    found: dict[tuple[str, int], Archived] = {}
+    rows = {
+        "recommendation": Recommendation.history.filter(
+            history_date__gt=start, history_date__lte=end, archived_at__gt=start, archived_at__lte=end
+        ).values("id", "number", "text", "source__title", "archived_at", "archive_reason"),
+        "action": Action.history.filter(
+            history_date__gt=start, history_date__lte=end, archived_at__gt=start, archived_at__lte=end
+        ).values(
+            "id",
+            "description",
+            "recommendation_id",
+            "recommendation__number",
+            "archived_at",
+            "archive_reason",
+        ),
+    }
+    for row in rows["recommendation"]:
+        number = f"Recommendation {row['number']}" if row["number"] else "Recommendation (unnumbered)"
+        found.setdefault(
+            ("recommendation", row["id"]),
+            Archived(
+                "recommendation",
+                row["id"],
+                f"{number} — {row['source__title']}",
+                row["text"],
+                row["archived_at"],
+                row["archive_reason"],
+                False,
+            ),
+        )
+    with_recommendation: dict[int, set[int]] = {}
+    for row in rows["action"]:
+        if row["archive_reason"].startswith(ARCHIVED_WITH_RECOMMENDATION):
+            with_recommendation.setdefault(row["recommendation_id"], set()).add(row["id"])
+            continue
+        found.setdefault(
+            ("action", row["id"]),
+            Archived(
+                "action",
+                row["id"],
+                f"Action of recommendation {row['recommendation__number'] or '(unnumbered)'}",
+                row["description"],
+                row["archived_at"],
+                row["archive_reason"],
+                False,
+            ),
+        )
+    live = {
+        "recommendation": set(
+            Recommendation.objects.filter(pk__in=[pk for kind, pk in found if kind == "recommendation"]).values_list(
+                "pk", flat=True
+            )
+        ),
+        "action": set(
+            Action.objects.filter(pk__in=[pk for kind, pk in found if kind == "action"]).values_list("pk", flat=True)
+        ),
+    }
+    for (kind, pk), item in found.items():
+        item.restored = pk in live[kind]
+        if kind == "recommendation":
+            item.actions_with_it = len(with_recommendation.get(pk, ()))
+    return sorted(found.values(), key=lambda item: (item.archived_at, item.kind, item.id))
+
+
+@dataclass
 class CommitteePack:
     """Everything the paper prints."""
 
@@ -137,6 +221,7 @@ class CommitteePack:
     stage_changes: list[StageChange]
     status_changes: list[StatusChange]
     new_recommendations: int
+    archived: list[Archived] = field(default_factory=list)
 
     @property
     def totals(self) -> dict:
@@ -268,4 +353,5 @@ def committee_pack(*, as_at: datetime.date, previous: datetime.date, report_numb
         stage_changes=stage_changes,
         status_changes=status_changes,
         new_recommendations=sum(1 for rec in recommendations if rec["id"] not in statuses_then),
+        archived=archived_between(end_of_day(previous), end_of_day(as_at)),
     )

@@ -4,10 +4,13 @@ overdue actions of the board's reviews. Run daily by `manage.py send_reminders`.
 Selection is three queries whatever the size of the register (actions with their owners and reports, the chairs'
 seats, the reviews' board links) and returns plain data, so it can be read and tested apart from the sending.
 Sending is at most once per recipient, kind, board and day: the ReminderSent row is written in the transaction that
-queues the email, and the email leaves only when that transaction commits.
+queues the email, and the email leaves only when that transaction commits. Each digest fails alone: one that cannot
+be written (a line break in a board's name is not a valid subject) is never recorded, one the mail server refuses
+has its record taken back, each with the reason logged, and the others are sent.
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,6 +34,8 @@ from .selectors.boards import BOARD_KINDS, WHOLE_PROGRAMME_KINDS
 
 DUE_WITHIN_DAYS = 14
 NO_OWNER = "No owner recorded"
+
+logger = logging.getLogger(__name__)
 
 
 def site_url(path: str) -> str:
@@ -120,14 +125,19 @@ def _actions_to_remind(today: datetime.date) -> list[Action]:
     )
 
 
-def owner_digests(*, today: datetime.date, actions: list[Action] | None = None) -> list[OwnerDigest]:
-    """One digest per owner's email address (people sharing an address share a digest); no address, no digest."""
+def owner_digests(
+    *, today: datetime.date, actions: list[Action] | None = None, unreachable: set[str] | None = None
+) -> list[OwnerDigest]:
+    """One digest per owner's email address (people sharing an address share a digest); no address, no digest (the
+    owner's name is added to `unreachable`, if given)."""
     if actions is None:
         actions = _actions_to_remind(today)
     digests: dict[str, OwnerDigest] = {}
     for action in actions:
         recipient = person_email(action.owner)
         if not recipient:
+            if action.owner is not None and unreachable is not None:
+                unreachable.add(action.owner.name)
             continue
         digest = digests.setdefault(recipient.lower(), OwnerDigest(recipient=recipient, name=action.owner.name))
         line = _line(action, today)
@@ -164,11 +174,14 @@ def current_chairs(today: datetime.date):
     )
 
 
-def chair_digests(*, today: datetime.date, actions: list[Action] | None = None) -> list[ChairDigest]:
-    """One digest per chair and board whose reviews have overdue actions, those actions grouped by owner."""
+def chair_digests(
+    *, today: datetime.date, actions: list[Action] | None = None, unreachable: set[str] | None = None
+) -> list[ChairDigest]:
+    """One digest per chair and board whose reviews have overdue actions, those actions grouped by owner. A chair
+    with no address gets none (their name is added to `unreachable`, if given, when their board has overdue actions)."""
     if actions is None:
         actions = _actions_to_remind(today)
-    seats = [seat for seat in current_chairs(today) if person_email(seat.person)]
+    seats = list(current_chairs(today))
     if not seats:
         return []
     overdue = [action for action in actions if action.days_overdue(today)]
@@ -184,6 +197,10 @@ def chair_digests(*, today: datetime.date, actions: list[Action] | None = None) 
             key=lambda action: (action.owner is None, action.owner.name if action.owner else "", action.due_date),
         )
         if not board_actions:
+            continue
+        if not person_email(seat.person):
+            if unreachable is not None:
+                unreachable.add(seat.person.name)
             continue
         groups: dict[str, list[ActionLine]] = {}
         for action in board_actions:
@@ -203,12 +220,28 @@ def chair_digests(*, today: datetime.date, actions: list[Action] | None = None) 
 
 @dataclass
 class ReminderRun:
+    """What a run did: digests sent, skipped as already sent today, failed (with why), and who could not be written
+    to because the register has no address for them."""
+
     sent: int = 0
     skipped: int = 0
+    failed: list[str] = field(default_factory=list)
+    unreachable: set[str] = field(default_factory=set)
 
     def __str__(self):
         digests = "digest" if self.sent == 1 else "digests"
-        return f"{self.sent} {digests} sent, {self.skipped} skipped (already sent today)"
+        summary = f"{self.sent} {digests} sent, {self.skipped} skipped (already sent today)"
+        if self.failed:
+            summary += f", {len(self.failed)} failed"
+        reasons = []
+        if self.unreachable:
+            count = len(self.unreachable)
+            people = "person has" if count == 1 else "people have"
+            names = ", ".join(sorted(name.replace("\n", " ") for name in self.unreachable))
+            reasons.append(f"{count} {people} something due but no email address: {names}")
+        if not (self.sent or self.skipped or self.failed or self.unreachable):
+            reasons.append(f"no open action is overdue or due in the next {DUE_WITHIN_DAYS} days")
+        return f"{summary}: {'; '.join(reasons)}" if reasons else summary
 
 
 def _owner_message(digest: OwnerDigest, today: datetime.date) -> EmailMultiAlternatives:
@@ -246,37 +279,65 @@ def _message(*, subject: str, to: str, template: str, context: dict) -> EmailMul
     return message
 
 
-def _send(message: EmailMultiAlternatives) -> None:
-    mailers.default.send_messages([message])
+def _send(message: EmailMultiAlternatives, record_pk: int, run: ReminderRun, label: str) -> None:
+    """Send a digest once its record has committed. If the mail server refuses it, the record is taken back (with
+    the reason on its history row), so the digest is not counted as sent and a later run tries again."""
+    try:
+        mailers.default.send_messages([message])
+    except Exception as error:  # whatever the mail backend raises (SMTP, DNS, a refused recipient): this digest only
+        reason = f"{label}: not sent ({error})"
+        logger.error("Reminder digest %s", reason)
+        with transaction.atomic():
+            record = ReminderSent.objects.filter(pk=record_pk).first()
+            if record is not None:
+                record._change_reason = f"Reminder digest not sent: {error}"
+                record.delete()
+        run.sent -= 1
+        run.failed.append(reason)
 
 
 def send_reminders(*, today: datetime.date) -> ReminderRun:
-    """Email every digest not yet sent on `today`; each is recorded and queued in its own transaction."""
+    """Email every digest not yet sent on `today`; each is recorded and queued in its own transaction, and fails
+    alone (see the module's docstring)."""
+    run = ReminderRun()
     actions = _actions_to_remind(today)
     outgoing = [
-        (ReminderSent.Kind.OWNER, None, digest.recipient, partial(_owner_message, digest, today))
-        for digest in owner_digests(today=today, actions=actions)
+        (ReminderSent.Kind.OWNER, None, digest.recipient, partial(_owner_message, digest, today), digest.name)
+        for digest in owner_digests(today=today, actions=actions, unreachable=run.unreachable)
     ] + [
-        (ReminderSent.Kind.CHAIR, digest.body_id, digest.recipient, partial(_chair_message, digest, today))
-        for digest in chair_digests(today=today, actions=actions)
+        (
+            ReminderSent.Kind.CHAIR,
+            digest.body_id,
+            digest.recipient,
+            partial(_chair_message, digest, today),
+            f"{digest.name}, chair of {digest.body_name}",
+        )
+        for digest in chair_digests(today=today, actions=actions, unreachable=run.unreachable)
     ]
     sent_today = ReminderSent.objects.filter(date=today).values_list("recipient", "kind", "body_id")
     already = {(recipient.lower(), kind, body_id) for recipient, kind, body_id in sent_today}
-    run = ReminderRun()
-    for kind, body_id, recipient, build_message in outgoing:
+    for kind, body_id, recipient, build_message, name in outgoing:
+        label = f"to {name} <{recipient}>".replace("\n", " ").replace("\r", " ")
         if (recipient.lower(), kind, body_id) in already:
             run.skipped += 1
             continue
-        message = build_message()
+        try:
+            message = build_message()
+            message.message()  # writes the headers now, so a digest that cannot be sent is never recorded as sent
+        except (ValueError, TypeError) as error:
+            reason = f"{label}: cannot be written ({error})"
+            logger.error("Reminder digest %s", reason)
+            run.failed.append(reason)
+            continue
         try:
             with transaction.atomic():
                 record = ReminderSent(recipient=recipient.lower(), kind=kind, body_id=body_id, date=today)
                 record._change_reason = "Reminder digest emailed by send_reminders"
                 record.save()
-                transaction.on_commit(partial(_send, message))
+                transaction.on_commit(partial(_send, message, record.pk, run, label))
+                run.sent += 1
         except IntegrityError:
             # Another run recorded this digest after we looked: it is theirs to send.
             run.skipped += 1
             continue
-        run.sent += 1
     return run

@@ -66,6 +66,18 @@ class DecisionForm(ChangeMessageForm):
         outcome.choices = outcome.choices[1:]
 
 
+class DecisionCorrectionForm(forms.Form):
+    """Why a decision is corrected: the reason goes on its history row and its page."""
+
+    reason = forms.CharField(
+        label="Why is this decision being corrected?",
+        help_text="For example, 'Recorded against the wrong review' or 'The minutes date it 14 May 2003'. "
+        "The decision is kept, struck through, and no longer takes effect; record the right one afterwards.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason the decision is being corrected."},
+    )
+
+
 def add_validation_error(form: forms.Form, error) -> None:
     """Show a model's ValidationError on the form: on its field where the form has one, else above the form."""
     if hasattr(error, "error_dict"):

@@ -8,6 +8,8 @@ indexed query per subject, and a new kind of subject needs no migration here. Th
 gives it a `GenericRelation` back to its decisions.
 """
 
+import datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -15,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .choices import (
@@ -171,8 +174,22 @@ class Meeting(models.Model):
         return reverse("programmes:meeting_detail", args=[self.pk])
 
 
+# The register's first day (bvgov.forms.EARLIEST_AS_AT is the same): no decision in it is dated before.
+EARLIEST_DECISION = datetime.date(1990, 1, 1)
+
+
+class DecisionQuerySet(models.QuerySet):
+    def in_effect(self):
+        """Decisions not corrected: the ones the register acts on (a corrected one stays, struck through)."""
+        return self.filter(corrected_at__isnull=True)
+
+
 class Decision(models.Model):
-    """A decision of a body on a review, a plan, a recommendation or the programme, with its minute and rationale."""
+    """A decision of a body on a review, a plan, a recommendation or the programme, with its minute and rationale.
+
+    Never deleted: a decision recorded in error is corrected (programmes.services.decision_correct), with who and
+    why, and from then on is shown struck through and no longer takes effect. A subject may say from when a body can
+    decide on it with `decisions_possible_from` (a date and what it is, e.g. a report's publication)."""
 
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="decisions")
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
@@ -193,7 +210,14 @@ class Decision(models.Model):
     snapshot_hash = models.CharField(
         max_length=64, blank=True, help_text="SHA-256 of the canonical JSON of the snapshot."
     )
+    corrected_at = models.DateTimeField(null=True, blank=True, editable=False)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    correction_reason = models.TextField(blank=True, editable=False)
     history = HistoricalRecords()
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -205,6 +229,19 @@ class Decision(models.Model):
                 condition=~models.Q(outcome=DecisionOutcome.REJECTED) | ~models.Q(rationale=""),
                 name="decision_rejection_has_rationale",
                 violation_error_message="A rejection must give its rationale.",
+            ),
+            CheckConstraint(
+                condition=models.Q(corrected_at__isnull=True) | ~models.Q(correction_reason=""),
+                name="decision_correction_has_reason",
+                violation_error_message="Say why the decision is being corrected.",
+            ),
+            # The same decision recorded twice is one decision: refused (a corrected one does not count).
+            models.UniqueConstraint(
+                fields=["body", "subject_type", "subject_id", "kind", "outcome", "decided_on"],
+                condition=models.Q(corrected_at__isnull=True),
+                name="decision_not_recorded_twice",
+                violation_error_message="This decision is already recorded: the same body, subject, kind, outcome "
+                "and date. Correct the one recorded if it is wrong.",
             ),
         ]
 
@@ -222,11 +259,43 @@ class Decision(models.Model):
             return self.subject_id
         return getattr(self.subject, "audit_review_id", None)
 
+    @property
+    def is_corrected(self) -> bool:
+        return self.corrected_at is not None
+
     def clean(self):
         if self.meeting_id and self.body_id and self.meeting.body_id != self.body_id:
             raise ValidationError({"meeting": "The meeting must be a meeting of the body that took the decision."})
         if self.meeting_id and self.decided_on and self.meeting.date != self.decided_on:
             raise ValidationError({"decided_on": "A decision taken at a meeting is dated the day of the meeting."})
+        if self.decided_on and not self.is_corrected:
+            self._check_date()
+
+    def _check_date(self) -> None:
+        """Not in the future, nor before the register, the body or the subject existed; after the body's end."""
+        day = self.decided_on
+        if day > timezone.localdate():
+            raise ValidationError({"decided_on": "A decision cannot be dated in the future."})
+        bounds = [(EARLIEST_DECISION, "the register begins")]
+        body = self.body if self.body_id else None
+        if body is not None and body.established_on:
+            bounds.append((body.established_on, f"the {body.name} was established"))
+        subject = self.subject if self.subject_type_id and self.subject_id else None
+        possible_from = getattr(subject, "decisions_possible_from", None)
+        if possible_from is not None and possible_from[0] is not None:
+            bounds.append(possible_from)
+        for earliest, what in bounds:
+            if day < earliest:
+                raise ValidationError(
+                    {"decided_on": f"A decision cannot be dated before {what} ({earliest.day} {earliest:%B %Y})."}
+                )
+        if body is not None and body.dissolved_on and day > body.dissolved_on:
+            raise ValidationError(
+                {
+                    "decided_on": f"The {body.name} was dissolved on {body.dissolved_on:%d %B %Y}: it took no "
+                    "decision after that."
+                }
+            )
 
 
 class Programme(models.Model):

@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from core.history import save_with_history
 
@@ -55,3 +56,23 @@ def decision_record(
     rules.check(decision=decision, effect=effect)
     rules.apply(decision=decision, actor=actor, reason=reason, effect=effect)
     return save_with_history(decision, actor=actor, reason=reason or default_reason)
+
+
+@transaction.atomic
+def decision_correct(*, decision: Decision, actor, reason: str) -> Decision:
+    """Mark a decision recorded in error as corrected, with who and why. It is never deleted: it stays in the chain,
+    struck through, and no longer takes effect (the decision rules read only decisions in effect). What it did to
+    its subject (a stage move, say) is not undone here: the chain then shows the step as missing until the right
+    decision is recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the decision is being corrected."})
+    locked = Decision.objects.select_for_update().select_related("body").get(pk=decision.pk)
+    if locked.is_corrected:
+        raise ValidationError("This decision has already been corrected.")
+    if actor is not None and not may_record_decision_of(actor, locked.body):
+        raise ValidationError(f"You may correct decisions only of the bodies you chair, not of {locked.body}.")
+    locked.corrected_at = timezone.now()
+    locked.corrected_by = actor
+    locked.correction_reason = reason
+    return save_with_history(locked, actor=actor, reason=f"Decision corrected: {reason}")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("decisions/", views.DecisionListView.as_view(), name="decision_list"),
     path("decisions/new/", views.DecisionCreateView.as_view(), name="decision_create"),
     path("decisions/<int:pk>/", views.DecisionDetailView.as_view(), name="decision_detail"),
+    path("decisions/<int:pk>/correct/", views.DecisionCorrectView.as_view(), name="decision_correct"),
     path("indicators/", views.IndicatorListView.as_view(), name="indicator_list"),
     path("indicators/<int:pk>/", views.IndicatorDetailView.as_view(), name="indicator_detail"),
     path("risks/", views.RiskListView.as_view(), name="risk_list"),

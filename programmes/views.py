@@ -10,9 +10,9 @@ from django.views.generic import DetailView, FormView
 from core.listing import Column, Header, RegisterListView
 
 from . import filters, selectors, services
-from .forms import DecisionForm, add_validation_error
+from .forms import DecisionCorrectionForm, DecisionForm, add_validation_error
 from .models import Body, Decision, Indicator, Meeting, Programme, Risk
-from .permissions import decision_bodies_for, may_record_decisions
+from .permissions import decision_bodies_for, may_record_decision_of, may_record_decisions
 
 
 class RegisterDetailView(LoginRequiredMixin, DetailView):
@@ -187,7 +187,47 @@ class DecisionDetailView(RegisterDetailView):
     def get_context_data(self, **kwargs):
         decision = self.object
         chain = selectors.decision_chain(subject_type_id=decision.subject_type_id, subject_id=decision.subject_id)
-        return super().get_context_data(chain=chain, **kwargs)
+        may_correct = not decision.is_corrected and may_record_decision_of(self.request.user, decision.body)
+        return super().get_context_data(chain=chain, may_correct=may_correct, **kwargs)
+
+
+class DecisionCorrectView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Correct a decision recorded in error, with a reason: it stays, struck through, and no longer takes effect.
+    For those who may record the body's decisions (the programme manager, the body's chair)."""
+
+    form_class = DecisionCorrectionForm
+    template_name = "programmes/decision_correct.html"
+
+    def has_permission(self):
+        return may_record_decisions(self.request.user)
+
+    def get_decision(self) -> Decision:
+        decision = selectors.decision_for_detail().filter(pk=self.kwargs["pk"], corrected_at__isnull=True).first()
+        if decision is None or not may_record_decision_of(self.request.user, decision.body):
+            raise Http404("There is no such decision for you to correct.")
+        return decision
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(decision=self.decision, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        self.decision = self.get_decision()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.decision = self.get_decision()
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.decision_correct(
+                decision=self.decision, actor=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Decision corrected. It stays in the chain, struck through.")
+        return redirect(self.decision.get_absolute_url())
 
 
 class DecisionCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):

@@ -72,6 +72,10 @@ class Source(models.Model):
     def audit_review_id(self):
         return self.review_id
 
+    @property
+    def decisions_possible_from(self) -> tuple[datetime.date | None, str]:
+        return self.published_on, f"{self.title} was published"
+
 
 # Once a body has accepted a recommendation, its original target date is the one it is held to.
 DECISION_STATUSES_COMMITTED = (DecisionStatus.ACCEPTED, DecisionStatus.PARTLY_ACCEPTED)
@@ -178,6 +182,11 @@ class Recommendation(Archivable, models.Model):
     @property
     def audit_review_id(self):
         return self.review_id
+
+    @property
+    def decisions_possible_from(self) -> tuple[datetime.date | None, str]:
+        """No body decides on a recommendation before its report is published (programmes.models.Decision)."""
+        return self.source.published_on, f"its report, {self.source.title}, was published"
 
     @property
     def target_date(self) -> datetime.date | None:

@@ -16,6 +16,7 @@ from programmes.services import decision_record
 from .choices import ActionStatus, DecisionStatus, Rag
 from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
 from .permissions import can_update_action
+from .querysets import overdue_action_q, red_action_q
 
 
 def _lock_action(pk: int, *, actor) -> Action:
@@ -188,13 +189,25 @@ def recommendation_extend_target(
     )
 
 
-def archive_blockers(*, recommendation: Recommendation | None = None, action: Action | None = None) -> list[str]:
+def archive_blockers(
+    *, recommendation: Recommendation | None = None, action: Action | None = None, today: datetime.date | None = None
+) -> list[str]:
     """What has been recorded against a record that keeps it in the register: archiving is for entries made in
-    error, never a way to take a decided, reported-on or challenged item out of the committee's figures."""
+    error, never a way to take a decided, reported-on, challenged, overdue or red item out of the committee's
+    figures. Overdue and red are as shown (the one overdue rule, and red_action_q: an owner's red override too)."""
+    today = today or timezone.localdate()
     blockers = []
     if recommendation is not None:
         if recommendation.decision_status != DecisionStatus.PROPOSED or recommendation.decisions.exists():
             blockers.append("a body has decided on it: record it as superseded, or as not pursued by decision, instead")
+        failing = Action.objects.filter(recommendation=recommendation).filter(
+            overdue_action_q(today) | red_action_q(today)
+        )
+        if count := failing.count():
+            blockers.append(
+                f"{count} of its actions {'is' if count == 1 else 'are'} overdue or red: an overdue or red action "
+                "stays in the committee's figures until it is done or cancelled with a reason"
+            )
         updates = ProgressUpdate.objects.filter(
             Q(recommendation=recommendation) | Q(action__recommendation=recommendation)
         )
@@ -202,6 +215,12 @@ def archive_blockers(*, recommendation: Recommendation | None = None, action: Ac
     else:
         if action.status != ActionStatus.NOT_STARTED:
             blockers.append(f"it is {action.get_status_display().lower()}: cancel it instead")
+        if overdue := action.days_overdue(today):
+            blockers.append(
+                f"it is {overdue} day{'' if overdue == 1 else 's'} overdue: cancel it, with a reason, instead"
+            )
+        elif action.rag(today) == Rag.RED:
+            blockers.append("it is red: cancel it, with a reason, instead")
         updates = ProgressUpdate.objects.filter(action=action)
         challenges = Comment.objects.filter(action=action)
     if updates.exists():
@@ -209,6 +228,10 @@ def archive_blockers(*, recommendation: Recommendation | None = None, action: Ac
     if challenges.exists():
         blockers.append("a member has challenged it")
     return blockers
+
+
+# How an action archived along with its recommendation gives its reason (the pack reads it to list them together).
+ARCHIVED_WITH_RECOMMENDATION = "archived with its recommendation — "
 
 
 def _refuse_unless_archivable(noun: str, blockers: list[str]) -> None:
@@ -245,13 +268,16 @@ def recommendation_archive(
     *, recommendation: Recommendation, actor, reason: str, seen_version: int | None = None
 ) -> Recommendation:
     """Take a recommendation entered in error out of the register, with its actions; every history row stays, and
-    it can be restored. Refused for anything a body has decided on or anyone has reported on or challenged."""
+    it can be restored. Refused for anything a body has decided on or anyone has reported on or challenged, and
+    while any of its actions is overdue or red. The actions are locked before the check, so none can turn overdue
+    or red between the check and the archive."""
     reason = reason.strip()
     locked = _locked(Recommendation, recommendation.pk, reason=reason, restoring=False, seen_version=seen_version)
+    actions = list(Action.objects.select_for_update().filter(recommendation=locked).order_by("pk"))
     _refuse_unless_archivable("recommendation", archive_blockers(recommendation=locked))
     when = timezone.now()
-    for action in Action.objects.select_for_update().filter(recommendation=locked).order_by("pk"):
-        _archive(action, actor=actor, reason=f"archived with its recommendation — {reason}", when=when)
+    for action in actions:
+        _archive(action, actor=actor, reason=f"{ARCHIVED_WITH_RECOMMENDATION}{reason}", when=when)
     return _archive(locked, actor=actor, reason=reason, when=when)
 
 
@@ -274,7 +300,7 @@ def recommendation_restore(
 @transaction.atomic
 def action_archive(*, action: Action, actor, reason: str, seen_version: int | None = None) -> Action:
     """Take an action entered in error out of the register; every history row stays, and it can be restored.
-    Refused for an action that has started, been reported on or been challenged."""
+    Refused for an action that has started, is overdue or red, or has been reported on or challenged."""
     reason = reason.strip()
     locked = _locked(Action, action.pk, reason=reason, restoring=False, seen_version=seen_version)
     _refuse_unless_archivable("action", archive_blockers(action=locked))

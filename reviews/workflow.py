@@ -78,11 +78,13 @@ def _bodies(kinds: tuple[str, ...]) -> str:
 
 
 def _approved(decisions, step: Step, *, on_or_before: datetime.date | None = None):
-    """The earliest approval that fulfils `step`, among decisions already read."""
+    """The earliest approval that fulfils `step`, among decisions already read. A corrected decision fulfils
+    nothing: it stays in the chain's list, struck through, but no longer takes effect."""
     matches = [
         d
         for d in decisions
-        if d.kind == step.kind
+        if d.corrected_at is None
+        and d.kind == step.kind
         and d.outcome == DecisionOutcome.APPROVED
         and d.body.kind in step.body_kinds
         and (on_or_before is None or d.decided_on <= on_or_before)
@@ -204,6 +206,7 @@ class ChainLink:
     step: Step
     decision: object | None
     problem: str = ""
+    corrected: list = field(default_factory=list)  # decisions for this step recorded in error, shown struck through
 
 
 @dataclass
@@ -240,7 +243,12 @@ def decision_chain(review, decisions) -> Chain:
                 problem = (
                     f"Out of order: taken before '{STEPS_BY_KEY[step.after].label}' ({before.decided_on:%d %b %Y})."
                 )
-        chain.links.append(ChainLink(step=step, decision=decision, problem=problem))
+        corrected = [
+            d
+            for d in decisions
+            if d.corrected_at is not None and d.kind == step.kind and d.body.kind in step.body_kinds
+        ]
+        chain.links.append(ChainLink(step=step, decision=decision, problem=problem, corrected=corrected))
     return chain
 
 

@@ -119,6 +119,8 @@ def outcomes_coverage() -> list[OutcomeCoverage]:
         )
     )
     recommendations = Recommendation.objects.select_related("source", "owner").in_bulk({rec for rec, _ in links})
+    # The links of an archived recommendation stay in the through table; it supports nothing while archived.
+    links = [(rec, outcome) for rec, outcome in links if rec in recommendations]
     coverage = []
     for programme, programme_outcomes in group_by(outcomes, key=lambda outcome: outcome.programme).items():
         ids = {outcome.pk for outcome in programme_outcomes}

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view or the CSRF check reads the body; after authentication, as signed-in requests may send more.
     "bvgov.uploads.RequestSizeLimitMiddleware",
+    "bvgov.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the messages middleware: it leaves a message on the sign-in page saying why the person was signed out.

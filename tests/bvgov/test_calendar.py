@@ -4,12 +4,14 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
 from bvgov.calendar import hash_token
 from bvgov.models import CalendarFeed
+from core.history import save_with_history
 from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus
 from tests.programmes.factories import PersonFactory
 from tests.recommendations.factories import ActionFactory, RecommendationFactory
@@ -196,7 +198,9 @@ def test_a_new_address_replaces_the_old_one(client, owner_client, owned):
     assert old != new
     assert client.get(f"/calendar/{old}.ics").status_code == 404
     assert client.get(f"/calendar/{new}.ics").status_code == 200
-    assert CalendarFeed.objects.count() == 1
+    # The old feed is kept, revoked, beside the new one: a new address is a new feed.
+    assert CalendarFeed.objects.filter(revoked_at__isnull=True).count() == 1
+    assert CalendarFeed.objects.filter(revoked_at__isnull=False).count() == 1
 
 
 def test_only_a_hash_of_the_token_is_stored(owner_client, owned):
@@ -235,3 +239,32 @@ def test_the_feed_costs_three_queries_however_many_dates(client, owner_client, o
     with django_assert_num_queries(3):
         response = client.get(f"/calendar/{token}.ics")
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 31
+
+
+def test_a_feed_dies_with_its_account(client, owner_client, owner_user, owned):
+    _, token = make_feed(owner_client)
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+
+    owner_user.is_active = False
+    owner_user.save()
+
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_revocation_is_final(client, owner_client, owned):
+    """A revoked feed never works again: not by making a new address (a new feed), nor by clearing its revocation."""
+    _, token = make_feed(owner_client)
+    owner_client.post("/calendar/revoke/")
+    _, new = make_feed(owner_client)
+
+    revoked = CalendarFeed.objects.get(token_hash=hash_token(token))
+    assert revoked.revoked_at is not None
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert client.get(f"/calendar/{new}.ics").status_code == 200
+
+    owner_client.post("/calendar/revoke/")
+    revoked.revoked_at = None
+    with pytest.raises(ValidationError, match="stays revoked"):
+        save_with_history(revoked, actor=None, reason="Bring it back")
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert not CalendarFeed.objects.filter(revoked_at__isnull=True).exists()

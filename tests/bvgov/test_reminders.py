@@ -1,6 +1,7 @@
 """Reminder digests: what each owner and each board chair is told, in text and HTML, once a day, after commit."""
 
 import datetime
+import types
 from io import StringIO
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bvgov.models import ReminderSent
-from bvgov.reminders import chair_digests, owner_digests
+from bvgov.reminders import chair_digests, owner_digests, send_reminders
 from bvgov.selectors.boards import board_reviews
 from programmes.choices import BodyKind, MembershipRole
 from recommendations.choices import ActionStatus
@@ -158,7 +159,9 @@ def test_digests_are_emailed_in_text_and_html_only_when_the_transaction_commits(
         assert ReminderSent.objects.count() == 3
 
     assert len(callbacks) == 3
-    assert out.getvalue().strip() == "3 digests sent, 0 skipped (already sent today)"
+    assert out.getvalue().strip() == (
+        "3 digests sent, 0 skipped (already sent today): 1 person has something due but no email address: No Address"
+    )
     by_recipient = {message.to[0]: message for message in mailoutbox}
     assert set(by_recipient) == {
         "steve.house@met.example.police.uk",
@@ -209,7 +212,7 @@ def test_a_second_run_on_the_same_day_sends_nothing(register, mailoutbox, django
 
     assert callbacks == []
     assert len(mailoutbox) == 3
-    assert out.getvalue().strip() == "0 digests sent, 3 skipped (already sent today)"
+    assert out.getvalue().strip().startswith("0 digests sent, 3 skipped (already sent today): 1 person has")
     assert ReminderSent.objects.count() == 3
     rows = set(ReminderSent.objects.values_list("recipient", "kind", "body_id"))
     assert ("deputy@met.example.police.uk", "chair", register["board"].pk) in rows
@@ -232,7 +235,9 @@ def test_nobody_with_nothing_due_gets_an_email(mailoutbox, django_capture_on_com
         call_command("send_reminders", stdout=out)
 
     assert mailoutbox == []
-    assert out.getvalue().strip() == "0 digests sent, 0 skipped (already sent today)"
+    assert out.getvalue().strip() == (
+        "0 digests sent, 0 skipped (already sent today): no open action is overdue or due in the next 14 days"
+    )
     assert not ReminderSent.objects.exists()
 
 
@@ -267,3 +272,68 @@ def test_selection_costs_the_same_queries_for_few_and_many_actions(django_assert
         chairs = chair_digests(today=TODAY)
     assert len(owners) > 30
     assert len(chairs) == 2
+
+
+def test_a_digest_that_cannot_be_written_fails_alone_and_is_not_recorded_as_sent(register, mailoutbox):
+    """The probe: a line break in a board's name crashed the run, yet the chair's digest was marked as sent."""
+    board = register["board"]
+    board.name = "Managing Demand\nImplementation Board"
+    board.save()
+    out, err = StringIO(), StringIO()
+
+    with pytest.raises(CommandError, match="1 digest not sent"):
+        call_command("send_reminders", stdout=out, stderr=err)
+
+    assert not ReminderSent.objects.filter(kind=ReminderSent.Kind.CHAIR).exists()
+    assert ReminderSent.objects.filter(kind=ReminderSent.Kind.OWNER).count() == 2
+    assert out.getvalue().startswith("2 digests sent, 0 skipped (already sent today), 1 failed")
+    assert "Deputy Commissioner, chair of Managing Demand Implementation Board" in err.getvalue()
+    assert "cannot be written" in err.getvalue()
+
+
+class RefusingBackend:
+    """A mail server that refuses one address and takes the rest."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        from django.core import mail
+
+        for message in messages:
+            if message.to == ["deputy@met.example.police.uk"]:
+                raise ConnectionRefusedError("550 mailbox unavailable")
+            mail.outbox.append(message)
+        return len(messages)
+
+
+def test_a_digest_the_mail_server_refuses_is_not_recorded_as_sent(
+    register, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Sent once its record commits: a refusal then takes the record back, so a later run tries again. (The command
+    exits non-zero on any failure, as the test above shows.)"""
+    monkeypatch.setattr("bvgov.reminders.mailers", types.SimpleNamespace(default=RefusingBackend()))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run = send_reminders(today=TODAY)
+
+    assert {message.to[0] for message in mailoutbox} == {
+        "steve.house@met.example.police.uk",
+        "acc.owner@mpa.example.gov.uk",
+    }
+    assert set(ReminderSent.objects.values_list("recipient", flat=True)) == {message.to[0] for message in mailoutbox}
+    assert run.sent == 2 and len(run.failed) == 1 and "550 mailbox unavailable" in run.failed[0]
+    assert str(run).startswith("2 digests sent, 0 skipped (already sent today), 1 failed")
+
+
+def test_a_run_that_sends_nothing_says_who_has_no_address(mailoutbox):
+    for name in ("Ann Owner", "Bob Owner"):
+        ActionFactory(owner=PersonFactory(name=name, email=""), due_date=days(-2))
+    out = StringIO()
+
+    call_command("send_reminders", stdout=out)
+
+    assert out.getvalue().strip() == (
+        "0 digests sent, 0 skipped (already sent today): 2 people have something due but no email address: "
+        "Ann Owner, Bob Owner"
+    )

@@ -11,10 +11,11 @@ from bvgov.selectors.committee import committee_dashboard
 from core.audit import verify_chain
 from core.history import latest_version, save_with_history
 from core.models import AuditEntry
-from recommendations.choices import DecisionStatus
+from recommendations.choices import DecisionStatus, Rag
 from recommendations.models import Action, Recommendation
 from recommendations.services import action_archive, recommendation_archive
 from tests.pages import text_of
+from tests.programmes.factories import StrategicOutcomeFactory
 from tests.recommendations.factories import (
     ActionFactory,
     CommentFactory,
@@ -201,3 +202,116 @@ def test_the_admin_shows_archived_records_but_cannot_delete_them(admin_client, m
     assert "An action entered twice" in text_of(listed)
     assert admin_client.get(f"/admin/recommendations/action/{action.pk}/change/").status_code == 200
     assert admin_client.post(f"/admin/recommendations/action/{action.pk}/delete/", {"post": "yes"}).status_code == 403
+
+
+def days(n: int) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=n)
+
+
+def test_archiving_a_recommendation_with_overdue_actions_is_refused_and_the_overdue_figure_stands(manager_client):
+    """The probe: archiving a proposed recommendation with open overdue actions took the committee's "Overdue
+    actions" from 28 to 20. Now the page says why not, nothing is written, and the figure is unchanged."""
+    review = ReviewFactory(title="Managing Demand")
+    source = SourceFactory(review=review, programme=review.programme)
+    entered = proposed(source=source, review=review, number="9")
+    ActionFactory.create_batch(3, recommendation=entered, due_date=days(-40))
+    ActionFactory(recommendation=entered, due_date=days(30))
+    ActionFactory(recommendation=proposed(source=source, review=review), due_date=days(-5))
+
+    def overdue() -> int:
+        return committee_dashboard(programme=review.programme).totals["overdue"]
+
+    before, history_before, trail_before = overdue(), entered.history.count(), AuditEntry.objects.count()
+    assert before == 4
+
+    page = text_of(manager_client.get(f"/recommendations/{entered.pk}/archive/"))
+    assert "cannot be archived" in page and "3 of its actions are overdue or red" in page
+    response = manager_client.post(
+        f"/recommendations/{entered.pk}/archive/",
+        {"reason": "Entered in error", "seen_version": latest_version(entered)},
+    )
+
+    assert response.status_code == 200
+    assert "stays in the register because 3 of its actions are overdue or red" in text_of(response)
+    assert overdue() == before
+    assert Recommendation.objects.filter(pk=entered.pk).exists()
+    assert Action.objects.filter(recommendation=entered).count() == 4
+    assert entered.history.count() == history_before and AuditEntry.objects.count() == trail_before
+
+
+def test_the_service_refuses_a_recommendation_whose_action_an_owner_has_marked_red(manager_user):
+    entered = proposed()
+    ActionFactory(recommendation=entered, due_date=days(30), rag_override=Rag.RED, rag_override_reason="No budget")
+
+    with pytest.raises(Exception, match="1 of its actions is overdue or red"):
+        recommendation_archive(recommendation=entered, actor=manager_user, reason="Tidying up")
+
+    assert Recommendation.objects.filter(pk=entered.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "why"),
+    [
+        ({"due_date": days(-1)}, "it is 1 day overdue"),
+        ({"due_date": days(-12)}, "it is 12 days overdue"),
+        ({"due_date": days(30), "rag_override": Rag.RED, "rag_override_reason": "No budget"}, "it is red"),
+    ],
+)
+def test_an_overdue_or_red_action_cannot_be_archived(manager_client, manager_user, fields, why):
+    action = ActionFactory(**fields)
+    history_before = action.history.count()
+
+    with pytest.raises(Exception, match=why):
+        action_archive(action=action, actor=manager_user, reason="Tidying up")
+    response = manager_client.post(f"/actions/{action.pk}/archive/", {"reason": "Tidying up"})
+
+    assert response.status_code == 200 and f"stays in the register because {why}" in text_of(response)
+    action.refresh_from_db()
+    assert not action.is_archived and action.history.count() == history_before
+
+
+def test_an_action_due_later_and_its_recommendation_may_still_be_archived(manager_user):
+    """Entered in error and not yet failing: archiving is still there for what it is for."""
+    entered = proposed()
+    ActionFactory(recommendation=entered, due_date=days(0))
+    ActionFactory(recommendation=entered, due_date=None)
+
+    recommendation_archive(recommendation=entered, actor=manager_user, reason="Entered twice")
+
+    assert Recommendation.all_objects.get(pk=entered.pk).is_archived
+
+
+def test_the_pack_lists_what_was_archived_since_the_previous_pack_with_the_reasons(manager_client, manager_user):
+    long_ago = proposed(number="1", text="Archived before the previous pack")
+    long_ago.archived_at, long_ago.archive_reason = timezone.now() - datetime.timedelta(days=60), "Old mistake"
+    save_with_history(long_ago, actor=manager_user, reason="Archived: Old mistake", when=long_ago.archived_at)
+
+    entered = proposed(number="2", text="Publish the call handling standard")
+    ActionFactory.create_batch(2, recommendation=entered)
+    recommendation_archive(recommendation=entered, actor=manager_user, reason="Entered twice: it is recommendation 4")
+    wrong = ActionFactory(description="Brief the wrong borough")
+    action_archive(action=wrong, actor=manager_user, reason="Belongs to another report")
+
+    page = text_of(manager_client.get(f"/pack/?previous={days(-30):%Y-%m-%d}"))
+    archived = page[page.index("Archived since the previous pack") :]
+
+    assert "Entered twice: it is recommendation 4" in archived and "With its 2 actions" in archived
+    assert "Publish the call handling standard" in archived
+    assert "Brief the wrong borough" in archived and "Belongs to another report" in archived
+    assert "Old mistake" not in archived
+    assert "archived with its recommendation" not in archived
+
+
+def test_an_archived_recommendation_that_supported_an_outcome_leaves_the_outcomes_page_working(
+    manager_user, member_client
+):
+    entered = proposed(text="Publish the call handling standard")
+    outcome = StrategicOutcomeFactory(programme=entered.source.programme, title="Safety and security is improved")
+    entered.outcomes.add(outcome)
+    recommendation_archive(recommendation=entered, actor=manager_user, reason="Entered twice")
+
+    response = member_client.get("/outcomes/")
+
+    assert response.status_code == 200
+    assert "Safety and security is improved" in text_of(response)
+    assert "Publish the call handling standard" not in text_of(response)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from programmes.choices import DecisionKind, DecisionOutcome
 from programmes.services import decision_record
@@ -20,7 +21,9 @@ def decide(rec, kind, *, actor, rationale="", effect=None):
         actor=actor,
         body=BodyFactory(),
         meeting=None,
-        decided_on=datetime.date(2002, 3, 14),
+        # After the factory's report is published (120 days ago) and its body established: a decision is not
+        # dated before either.
+        decided_on=timezone.localdate(),
         kind=kind,
         outcome=DecisionOutcome.APPROVED,
         minute_reference="CDO 12",

@@ -64,6 +64,8 @@ def test_board_then_authority_through_the_pages_and_an_edit_shows_as_changed_sin
 
     assert "Changed since approval" in flagged
     assert "final_report.summary" in flagged
-    assert manager_client.post(url, decision_form(board)).status_code == 302
-    assert manager_client.post(url, decision_form(authority)).status_code == 302
+    # Approved again today: the same approval on the same day as before would be a duplicate, refused.
+    today = timezone.localdate().isoformat()
+    assert manager_client.post(url, decision_form(board, decided_on=today)).status_code == 302
+    assert manager_client.post(url, decision_form(authority, decided_on=today)).status_code == 302
     assert "Changed since approval" not in member_client.get(f"/reviews/{review.pk}/").content.decode()

@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = (
         "Email each action owner a digest of their actions overdue or due in the next 14 days, and each board's "
         "chair a digest of the overdue actions of the board's reviews. A digest already sent that day is not sent "
-        "again."
+        "again. A digest that cannot be sent fails alone, with its reason, and is not recorded as sent; the "
+        "command then exits non-zero."
     )
 
     def add_arguments(self, parser):
@@ -28,3 +29,7 @@ class Command(BaseCommand):
             raise CommandError(f"--date must be a date as YYYY-MM-DD, not {date!r}.") from error
         run = send_reminders(today=today)
         self.stdout.write(str(run))
+        if run.failed:
+            for reason in run.failed:
+                self.stderr.write(f"Digest {reason}")
+            raise CommandError(f"{len(run.failed)} digest{'' if len(run.failed) == 1 else 's'} not sent (see above).")
