@@ -573,8 +573,11 @@ class TestRecommendationCreateAndUpdate:
         assert rec.decision_status == DecisionStatus.ACCEPTED
 
     def test_an_extension_is_recorded_with_its_decision_and_keeps_the_original_date(self, manager_client, manager_user):
-        board = BodyFactory(name="Best Value Programme Board")
-        rec = RecommendationFactory(original_target_date=datetime.date(2004, 4, 30))
+        # A decision of April 2004, on a report published before it, by a board established before it.
+        board = BodyFactory(name="Best Value Programme Board", established_on=datetime.date(2001, 4, 1))
+        rec = RecommendationFactory(
+            original_target_date=datetime.date(2004, 4, 30), source__published_on=datetime.date(2003, 11, 1)
+        )
         url = reverse("recommendations:recommendation_extend", args=[rec.pk])
         form = {
             "body": board.pk,
@@ -606,8 +609,10 @@ class TestRecommendationCreateAndUpdate:
         assert "92 days" in detail
 
     def test_an_extension_to_an_earlier_date_or_without_a_minute_writes_nothing(self, manager_client, member_client):
-        board = BodyFactory()
-        rec = RecommendationFactory(original_target_date=datetime.date(2004, 4, 30))
+        board = BodyFactory(established_on=datetime.date(2001, 4, 1))
+        rec = RecommendationFactory(
+            original_target_date=datetime.date(2004, 4, 30), source__published_on=datetime.date(2003, 11, 1)
+        )
         url = reverse("recommendations:recommendation_extend", args=[rec.pk])
         earlier = {
             "body": board.pk,
