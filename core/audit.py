@@ -392,6 +392,7 @@ class ChainReport:
     unguarded: tuple[str, ...] = ()
     checkpoints: int = 0
     live_rows: int = 0
+    files: int = 0
     # The newest checkpoint in the database that the chain was found to match, if any.
     last_checkpoint: Signed | None = None
 
@@ -414,6 +415,8 @@ class ChainReport:
         else:
             anchored = "no signed checkpoint yet (manage.py seal_audit_trail makes one)"
         rows = f"{self.live_rows} live row{pluralize(self.live_rows)} checked against the latest history"
+        if self.files:
+            rows += f"; {self.files} file{pluralize(self.files)} matched the SHA-256 recorded when uploaded"
         return f"Audit trail verified: {self.entries} entries, chain intact; {anchored}; {rows}."
 
 
@@ -701,7 +704,10 @@ def verify_chain(
         live_rows, problem = compare_live_rows(using)
         if problem:
             return ChainReport(broken=problem, live_rows=live_rows, **report)
-        return ChainReport(live_rows=live_rows, unguarded=tuple(unguarded_tables(using)), **report)
+        files, problem = compare_files(using)
+        if problem:
+            return ChainReport(broken=problem, live_rows=live_rows, files=files, **report)
+        return ChainReport(live_rows=live_rows, files=files, unguarded=tuple(unguarded_tables(using)), **report)
 
 
 def _unsealed_history(using: str, entries_by_type: dict) -> list[str]:
@@ -765,6 +771,47 @@ def compare_live_rows(using: str = DEFAULT_DB_ALIAS, chunk_size: int = 5000) -> 
                 return compared, _live_difference(noun, names, row, record, row[at])
             row, record = next(live, None), next(latest, None)
     return compared, ""
+
+
+def sha256_of(file) -> str:
+    """The SHA-256 of a file's contents (an upload, or a stored FieldFile), read in chunks; an upload is left at its
+    start, to be saved."""
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def compare_files(using: str = DEFAULT_DB_ALIAS) -> tuple[int, str]:
+    """Compare every stored file whose SHA-256 was recorded when it was uploaded (a model's `hashed_files`: file
+    field -> hash field) with that hash, and name the first that is missing or differs. Returns (files checked,
+    problem)."""
+    checked = 0
+    for model in _tracked_models():
+        hashed = getattr(model, "hashed_files", {})
+        for file_field, hash_field in hashed.items():
+            storage = model._meta.get_field(file_field).storage
+            rows = (
+                model._base_manager.using(using)
+                .exclude(**{hash_field: ""})
+                .order_by("pk")
+                .values_list("pk", file_field, hash_field)
+            )
+            for pk, name, recorded in rows.iterator(chunk_size=2000):
+                noun = f"{str(model._meta.verbose_name).capitalize()} #{pk}"
+                try:
+                    with storage.open(name, "rb") as stored:
+                        actual = sha256_of(stored)
+                except OSError:
+                    return checked, f"{noun}: its file {name} is missing — it was deleted or moved outside the app"
+                checked += 1
+                if actual != recorded:
+                    return checked, (
+                        f"{noun}: its file {name} no longer matches the SHA-256 recorded when it was uploaded "
+                        f"({recorded[:12]}…, now {actual[:12]}…) — the file was replaced or altered"
+                    )
+    return checked, ""
 
 
 def _live_difference(noun: str, names: list[str], row: tuple, record: tuple, pk) -> str:

@@ -401,7 +401,13 @@ class Evidence(models.Model):
     description = models.CharField(max_length=300, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The file's contents as uploaded, sealed into the audit chain with the rest of the row, so that a file replaced
+    # or altered on disk fails verification (core.audit.compare_files). Blank for files uploaded before it was kept.
+    sha256 = models.CharField("SHA-256 of the file", max_length=64, blank=True, editable=False)
     history = HistoricalRecords()
+
+    # For the verifier: which file field's contents each hash field records.
+    hashed_files = {"file": "sha256"}
 
     class Meta:
         ordering = ["uploaded_at"]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from core.audit import sealed_together
+from core.audit import sealed_together, sha256_of
 from core.history import check_not_stale, save_with_history
 from programmes.choices import DecisionKind, DecisionOutcome
 from programmes.models import Person
@@ -127,7 +127,13 @@ def action_report_progress(
         save_with_history(update, actor=actor, reason=reason or "Progress update")
         if evidence_file is not None:
             save_with_history(
-                Evidence(update=update, file=evidence_file, description=evidence_description, uploaded_by=actor),
+                Evidence(
+                    update=update,
+                    file=evidence_file,
+                    description=evidence_description,
+                    uploaded_by=actor,
+                    sha256=sha256_of(evidence_file),
+                ),
                 actor=actor,
                 reason="Evidence for a progress update",
             )
