@@ -21,17 +21,6 @@ REGISTER_APPS = ("programmes", "reviews", "recommendations")
 # Who reads the audit trail, its export and any record's history; who reads sign-ins, with addresses and browsers.
 READ_TRAIL = "core.view_auditentry"
 READ_SIGN_INS = "bvgov.view_signinlogentry"
-# Asked on every page (the navigation offers the trail only to its readers), so read with the signed-in user in the
-# same query (bvgov.backends), under these names, rather than with the two queries of the user's permissions.
-PAGE_PERMISSIONS = {"reads_trail": READ_TRAIL, "reads_sign_ins": READ_SIGN_INS}
-
-
-def may(user, name: str) -> bool:
-    """user.has_perm(PAGE_PERMISSIONS[name]), from what the backend read with the user when it did."""
-    held = getattr(user, name, None)
-    if held is None:
-        return user.has_perm(PAGE_PERMISSIONS[name])
-    return user.is_active and (user.is_superuser or held)
 
 
 # What the audit trail shows beside the roles' changes the sync makes, which no person makes.

@@ -17,7 +17,7 @@ from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm, DashboardForm
 from .models import SignInEvent
 from .registry import tracked_model
-from .roles import REGISTER_APPS, may
+from .roles import READ_SIGN_INS, READ_TRAIL, REGISTER_APPS
 from .selectors.boards import board_dashboard, board_programmes
 from .selectors.committee import committee_dashboard, programme_overview
 from .selectors.gaps import (
@@ -111,10 +111,10 @@ class AuditTrailView(LoginRequiredMixin, PermissionRequiredMixin, TemplateView):
     per_page = 25
 
     def has_permission(self):
-        return may(self.request.user, "reads_trail")
+        return self.request.user.has_perm(READ_TRAIL)
 
     def get(self, request, *args, **kwargs):
-        trail = audit_trail(with_sign_ins=may(request.user, "reads_sign_ins"))
+        trail = audit_trail(with_sign_ins=request.user.has_perm(READ_SIGN_INS))
         filterset = AuditTrailFilter(request.GET or None, queryset=trail)
         entries = filterset.qs if filterset.is_bound and filterset.is_valid() else trail
         if request.GET.get("format") == "csv":
@@ -136,8 +136,8 @@ def may_read_history(user, model) -> bool:
     """
     opts = model._meta
     if model is SignInEvent:
-        return may(user, "reads_sign_ins")
-    if may(user, "reads_trail"):
+        return user.has_perm(READ_SIGN_INS)
+    if user.has_perm(READ_TRAIL):
         return True
     return opts.app_label in REGISTER_APPS and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 

@@ -3,7 +3,7 @@
 from django import template
 from django.urls import reverse
 
-from ..roles import may
+from ..roles import READ_TRAIL
 
 register = template.Library()
 
@@ -31,7 +31,7 @@ def service_navigation(context):
     if request is None or user is None or not user.is_authenticated:
         return {"items": []}
     # A link to a page the user would be refused is left out.
-    entries = [(label, href) for label, href in NAVIGATION if href != "/audit/" or may(user, "reads_trail")]
+    entries = [(label, href) for label, href in NAVIGATION if href != "/audit/" or user.has_perm(READ_TRAIL)]
     if user.is_staff:
         entries.append(("Admin", reverse("admin:index")))
     items = []
@@ -49,4 +49,4 @@ def service_navigation(context):
 @register.filter
 def reads_trail(user) -> bool:
     """Whether the user may read the audit trail: links to it are shown only to them."""
-    return may(user, "reads_trail")
+    return user.has_perm(READ_TRAIL)

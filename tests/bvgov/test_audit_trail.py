@@ -158,9 +158,10 @@ def _rows(response) -> str:
     return html[html.index('<tbody class="govuk-table__body">') : html.index("</tbody>")]
 
 
-# Session, user, the page of entries with users and kinds, the current programme (whose reviews the filter offers),
-# and the filter form's choices (kinds, users, programmes, reviews, boards).
-TRAIL_QUERIES = 9
+# Session, user, the user's permissions (the trail is for its readers), the page of entries with users and kinds, the
+# current programme (whose reviews the filter offers), and the filter form's choices (kinds, users, programmes,
+# reviews, boards).
+TRAIL_QUERIES = 10
 
 
 def test_one_records_history_costs_the_same_queries_for_2_and_50_versions(
@@ -196,8 +197,8 @@ def _timeline(response) -> str:
     return html[html.index('<div class="moj-timeline">') : html.index("</main>")]
 
 
-# Session, user, the page of entries with their users and kinds, the record.
-HISTORY_QUERIES = 4
+# Session, user, the user's permissions, the page of entries with their users and kinds, the record.
+HISTORY_QUERIES = 5
 
 
 @pytest.mark.parametrize(

@@ -209,12 +209,12 @@ def _register_of_size(n: int, programme):
         save_with_history(action, actor=None, when=week_ago)
 
 
-# Session, user, the programme's choices, the current programme, the register's version (programmes.versions), then,
-# unless the page is in the cache for that version: reviews, recommendation counts (with the gaps), action counts
-# (with the long overdue), the trend.
-QUERIES = 9
+# Session, user, the user's permissions (the navigation offers the trail to its readers), the programme's choices,
+# the current programme, the register's version (programmes.versions), then, unless the page is in the cache for
+# that version: reviews, recommendation counts (with the gaps), action counts (with the long overdue), the trend.
+QUERIES = 10
 # A page in the pages cache for the register's version reads nothing of the register.
-CACHED_QUERIES = 5
+CACHED_QUERIES = 6
 
 
 @pytest.mark.parametrize("as_at", [None, "past"])
@@ -356,10 +356,10 @@ def test_the_board_dashboard_costs_the_same_queries_for_2_and_50_actions(
     assert _main(again) == _main(response)
 
 
-# Session, user, the board, its programmes, the current programme, the register's version, the choices of board and
+# Session, user, the user's permissions, the board, its programmes, the current programme, the register's version, the choices of board and
 # programme, then, unless the page is in the cache for that version: reviews, actions with their count,
 # recommendations waiting with their count, last meeting, changes since by kind, and the latest of them.
-BOARD_QUERIES = 14
+BOARD_QUERIES = 15
 
 
 @pytest.mark.parametrize("far", ["0001-01-01", "1899-12-31"])

@@ -627,15 +627,15 @@ def _risks(n):
     RiskFactory.create_batch(n)
 
 
-# Every page reads the session and the user (2), then a list counts its rows and reads one page of them (2), plus
+# Every page reads the session, the user and the user's permissions (3: the navigation asks), then a list counts its rows and reads one page of them (2), plus
 # one query per select in its filter panel and, for decisions, one per kind of subject on the page.
 LIST_QUERIES = [
-    ("programmes:programme_list", _programmes, 4),
-    ("programmes:body_list", _bodies, 5),  # + "reports to" options
-    ("programmes:meeting_list", _meetings, 5),  # + body options
-    ("programmes:decision_list", _decisions, 8),  # + body and subject-kind options, reviews, recommendations
-    ("programmes:indicator_list", _indicators, 5),  # + programme options
-    ("programmes:risk_list", _risks, 6),  # + owner and programme options
+    ("programmes:programme_list", _programmes, 5),
+    ("programmes:body_list", _bodies, 6),  # + "reports to" options
+    ("programmes:meeting_list", _meetings, 6),  # + body options
+    ("programmes:decision_list", _decisions, 9),  # + body and subject-kind options, reviews, recommendations
+    ("programmes:indicator_list", _indicators, 6),  # + programme options
+    ("programmes:risk_list", _risks, 7),  # + owner and programme options
 ]
 
 
@@ -671,7 +671,7 @@ def test_programme_page_costs_the_same_queries_for_2_and_50_rows(member_client, 
         member_client,
         programme.get_absolute_url(),
         grow=lambda: add(48),
-        expected=8,  # session, user, programme, outcomes, priorities, reviews, indicators, risks
+        expected=9,  # session, user, permissions, programme, outcomes, priorities, reviews, indicators, risks
         django_assert_num_queries=django_assert_num_queries,
     )
 
@@ -694,7 +694,7 @@ def test_body_page_costs_the_same_queries_for_2_and_50_rows(member_client, djang
         member_client,
         body.get_absolute_url(),
         grow=lambda: add(48),
-        expected=10,  # session, user, body, all bodies (chain), below, seats, meetings, decisions, 2 subject kinds
+        expected=11,  # session, user, permissions, body, all bodies (chain), below, seats, meetings, decisions, 2 subject kinds
         django_assert_num_queries=django_assert_num_queries,
     )
 
@@ -711,7 +711,7 @@ def test_meeting_page_costs_the_same_queries_for_2_and_50_decisions(member_clien
         member_client,
         meeting.get_absolute_url(),
         grow=lambda: add(48),
-        expected=6,  # session, user, meeting, decisions, reviews, recommendations
+        expected=7,  # session, user, permissions, meeting, decisions, reviews, recommendations
         django_assert_num_queries=django_assert_num_queries,
     )
 
@@ -729,9 +729,9 @@ def test_decision_page_costs_the_same_queries_for_2_and_50_in_its_chain(member_c
         member_client,
         decision.get_absolute_url(),
         grow=lambda: add(48),
-        # session, user, decision, its review, the chain; whether the reader may correct it (their permissions,
-        # their groups', the bodies they chair)
-        expected=8,
+        # session, user, decision, its review, the chain; whether the reader may correct it (their permissions, the
+        # bodies they chair)
+        expected=7,
         django_assert_num_queries=django_assert_num_queries,
     )
 
@@ -750,7 +750,7 @@ def test_indicator_page_costs_the_same_queries_for_2_and_50_rows(member_client, 
         member_client,
         indicator.get_absolute_url(),
         grow=lambda: add(48),
-        expected=7,  # session, user, indicator, values, outcomes, recommendations, their reports
+        expected=8,  # session, user, permissions, indicator, values, outcomes, recommendations, their reports
         django_assert_num_queries=django_assert_num_queries,
     )
 
@@ -761,7 +761,7 @@ def test_risk_page_costs_the_same_queries_however_many_risks(member_client, djan
         member_client,
         risk.get_absolute_url(),
         grow=lambda: RiskFactory.create_batch(48, programme=risk.programme),
-        expected=3,  # session, user, risk
+        expected=4,  # session, user, permissions, risk
         django_assert_num_queries=django_assert_num_queries,
     )
 

@@ -22,12 +22,12 @@ from tests.recommendations.factories import ActionFactory, RecommendationFactory
 pytestmark = pytest.mark.django_db
 
 # The status update POST, as the owner's browser sends it (a status and RAG change, a note, the version seen):
-# session, user (with their person), the user's permissions (their own and their roles': an owner's rights need the
-# role as well as the person), the action, its lock (with its recommendation and owner), the version check,
-# UPDATE, its history row, simple-history's read of the dependencies and its insert of them, the previous version
-# and both versions' dependencies (for the audit entry's changes), the progress update and its history row, then
-# the chain's head (on PostgreSQL, with its lock) and one insert of both audit entries.
-STATUS_UPDATE_QUERIES = 17
+# session, user (with their person), the action, the user's permissions (their own and their roles' in one query: an
+# owner's rights need the role as well as the person), the action's lock (with its recommendation and owner), the
+# version check, UPDATE, its history row, simple-history's read of the dependencies and its insert of them, the
+# previous version and both versions' dependencies (for the audit entry's changes), the progress update and its
+# history row, then the chain's head (on PostgreSQL, with its lock) and one insert of both audit entries.
+STATUS_UPDATE_QUERIES = 16
 
 
 def post_update(client, action, **values):

@@ -494,7 +494,7 @@ def test_review_list_costs_the_same_queries_for_2_and_50_reviews(member_client, 
         member_client,
         reverse("reviews:review_list"),
         grow=lambda: add(48),
-        expected=7,  # session, user, the "Add a review" permission (own, groups'), count, rows, programme options
+        expected=6,  # session, user, the user's permissions ("Add a review"), count, rows, programme options
         django_assert_num_queries=django_assert_num_queries,
     )
     assert "50 reviews<" in text_of(response)
@@ -519,9 +519,8 @@ def test_review_page_costs_the_same_queries_for_2_and_50_rows(member_client, dja
         member_client,
         review.get_absolute_url(),
         grow=lambda: add(48),
-        # session, user, review, aims, inspections, decisions, recommendations, the edit/decide permissions (own,
-        # groups')
-        expected=9,
+        # session, user, review, aims, inspections, decisions, recommendations, the user's permissions (edit, decide)
+        expected=8,
         django_assert_num_queries=django_assert_num_queries,
     )
     assert "(50 recorded)" in text_of(response)
@@ -538,7 +537,7 @@ def test_inspection_list_costs_the_same_queries_for_2_and_50_rows(member_client,
         member_client,
         reverse("reviews:inspection_list"),
         grow=lambda: add(48),
-        expected=5,  # session, user, count, rows, review options
+        expected=6,  # session, user, the user's permissions, count, rows, review options
         django_assert_num_queries=django_assert_num_queries,
     )
 
@@ -556,6 +555,6 @@ def test_inspection_page_costs_the_same_queries_for_2_and_50_recommendations(mem
         member_client,
         inspection.get_absolute_url(),
         grow=lambda: add(48),
-        expected=6,  # session, user, inspection, its reports, their recommendations, owners
+        expected=7,  # session, user, the user's permissions, inspection, its reports, their recommendations, owners
         django_assert_num_queries=django_assert_num_queries,
     )
