@@ -20,13 +20,17 @@ import decimal
 import hashlib
 import itertools
 import json
+import multiprocessing
 import operator
+import os
 import threading
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import django
 from django.apps import apps as global_apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, models, router, transaction
@@ -503,24 +507,41 @@ class _Walk:
     checkpoints: int = 0
     last_checkpoint: Signed | None = None
     per_type: dict | None = None
+    signatures: set | None = None
+    # A run of the chain walked on its own (_walk_in_runs): its first entry, and the hash that entry says it follows.
+    first_sequence: int | None = None
+    first_previous: str | None = None
+    first_described: str = ""
 
 
-def _walk_chain(*, using: str, after: tuple[int, str], checkpoints: dict[int, list[Signed]], chunk_size: int) -> _Walk:
+def _walk_chain(
+    *,
+    using: str,
+    after: tuple[int, str | None],
+    checkpoints: dict[int, list[Signed]],
+    chunk_size: int,
+    upto: int | None = None,
+    matched: int | None = None,
+) -> _Walk:
     """Recompute the chain from the entry after `after` (sequence, hash), re-reading every history row, and compare
-    the entries that checkpoints name with the hash each checkpoint signed. Stops at the first broken link."""
+    the entries that checkpoints name with the hash each checkpoint signed. Stops at the first broken link.
+
+    A run of the chain (_walk_in_runs) ends at entry `upto` and starts with the hash before it unknown (None): its
+    first link is checked when the runs are joined. `matched` is the last checkpointed entry before the run."""
     plans = _Plans(using)
     walk = _Walk(last_sequence=after[0], last_hash=after[1], per_type={})
     per_type = walk.per_type
     expected_sequence, previous_hash = after[0] + 1, after[1]
-    matched_sequence = after[0]
+    matched_sequence = after[0] if matched is None else matched
     # The same checkpoint is in the database and in the file: each is counted once.
-    signatures = set()
+    signatures = walk.signatures = set()
     # The JSON columns are read as text: the sealed columns' names are the same few lists in every entry, decoded
     # once each, and the changes are decoded without a converter per row.
+    entries = AuditEntry.objects.using(using).filter(sequence__gt=after[0])
+    if upto is not None:
+        entries = entries.filter(sequence__lte=upto)
     rows = (
-        AuditEntry.objects.using(using)
-        .filter(sequence__gt=after[0])
-        .order_by("sequence")
+        entries.order_by("sequence")
         .annotate(
             hashed_fields_text=Cast("hashed_fields", models.TextField()),
             changes_text=Cast("changes", models.TextField()),
@@ -534,6 +555,10 @@ def _walk_chain(*, using: str, after: tuple[int, str], checkpoints: dict[int, li
         for entry in chunk:
             (sequence, entry_previous, entry_hash, hashed, history_date, content_type_id) = entry[:6]
             problem = ""
+            if walk.first_sequence is None:
+                walk.first_sequence, walk.first_previous = sequence, entry_previous
+                if previous_hash is None:
+                    walk.first_described, previous_hash = _describe(entry), entry_previous
             if sequence != expected_sequence:
                 problem = _gap(expected_sequence, sequence)
             elif (row := records.get((content_type_id, entry[8]))) is None:
@@ -590,6 +615,82 @@ def _walk_chain(*, using: str, after: tuple[int, str], checkpoints: dict[int, li
     walk.last_sequence, walk.last_hash = expected_sequence - 1, previous_hash
     walk.checkpoints = len(signatures)
     return walk
+
+
+def _walk_run(name: str, using: str, snapshot: str, run: tuple, checkpoints: dict, chunk_size: int) -> _Walk:
+    """One run of the chain (start, upto, last checkpointed entry before it), walked in a process of its own in the
+    snapshot of the verification that started it."""
+    connection = connections[using]
+    connection.settings_dict["NAME"] = name  # the database the caller reads (the test database, in the tests)
+    start, upto, matched = run
+    try:
+        with transaction.atomic(using=using):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
+            return _walk_chain(
+                using=using,
+                after=(start - 1, None),
+                checkpoints=checkpoints,
+                chunk_size=chunk_size,
+                upto=upto,
+                matched=matched,
+            )
+    finally:
+        connection.close()
+
+
+def _walk_in_runs(*, using: str, checkpoints: dict, chunk_size: int, workers: int, parallel_from: int) -> _Walk | None:
+    """On PostgreSQL, a long chain split into one run of entries per worker, each walked in a process of its own (the
+    hashing is Python's, one core each) in this transaction's snapshot; then the runs joined, each one's first entry
+    following on from the run before it, as a single walk would check it. None: the chain is too short to split."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT MAX(sequence) FROM {AuditEntry._meta.db_table}")
+        (last,) = cursor.fetchone()
+        if last is None or last < parallel_from:
+            return None
+        cursor.execute("SELECT pg_export_snapshot()")
+        (snapshot,) = cursor.fetchone()
+    starts = [1 + last * index // workers for index in range(workers)]
+    runs = []
+    for start, next_start in zip(starts, [*starts[1:], last + 1], strict=True):
+        upto = next_start - 1
+        mine = {sequence: signed for sequence, signed in checkpoints.items() if start <= sequence <= upto}
+        matched = max((sequence for sequence in checkpoints if sequence < start), default=0)
+        runs.append(((start, upto, matched), mine))
+    name = connections[using].settings_dict["NAME"]
+    context = multiprocessing.get_context("spawn")  # a fresh interpreter: no connection or thread of ours is copied
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=django.setup) as pool:
+        walks = [
+            future.result()
+            for future in [pool.submit(_walk_run, name, using, snapshot, run, mine, chunk_size) for run, mine in runs]
+        ]
+    joined = _Walk(per_type={}, signatures=set())
+    expected_sequence, previous_hash = 1, GENESIS_HASH
+    for walk in walks:
+        problem = ""
+        if walk.first_sequence is not None:
+            at = f"Entry {walk.first_sequence} ({walk.first_described}): "
+            if walk.first_sequence != expected_sequence:
+                problem = at + _gap(expected_sequence, walk.first_sequence)
+            elif walk.broken.startswith(at):
+                problem = walk.broken
+            elif walk.first_previous != previous_hash:
+                problem = at + "does not follow on from the entry before it — the chain was re-ordered or rewritten"
+        problem = problem or walk.broken
+        joined.entries += walk.entries
+        joined.signatures |= walk.signatures
+        for content_type_id, count in walk.per_type.items():
+            joined.per_type[content_type_id] = joined.per_type.get(content_type_id, 0) + count
+        joined.last_checkpoint = walk.last_checkpoint or joined.last_checkpoint
+        if problem:
+            joined.broken = problem
+            break
+        if walk.first_sequence is not None:
+            expected_sequence, previous_hash = walk.last_sequence + 1, walk.last_hash
+    joined.last_sequence, joined.last_hash = expected_sequence - 1, previous_hash
+    joined.checkpoints = len(joined.signatures)
+    return joined
 
 
 def _gap(expected: int, sequence: int) -> str:
@@ -670,7 +771,13 @@ def _checkpoints_to_check(*, using: str, files: Iterable, public_key, after: int
 
 
 def verify_chain(
-    *, chunk_size: int = 10000, using: str = DEFAULT_DB_ALIAS, checkpoint_files: Iterable = (), public_key=None
+    *,
+    chunk_size: int = 10000,
+    using: str = DEFAULT_DB_ALIAS,
+    checkpoint_files: Iterable = (),
+    public_key=None,
+    workers: int | None = None,
+    parallel_from: int = 200_000,
 ) -> ChainReport:
     """Verify the whole trail and name the first broken link: every entry against its history row and the entry
     before it, the chain against every signed checkpoint (in the database, in the checkpoint file and in
@@ -679,6 +786,9 @@ def verify_chain(
 
     `public_key` checks the checkpoints' signatures; left out, the configured one (core.checkpoints). Everything is
     read in one snapshot (REPEATABLE READ on PostgreSQL), so writes made meanwhile cannot look like tampering.
+
+    On PostgreSQL a chain of `parallel_from` entries or more is walked by `workers` processes (by default one a core),
+    each in that snapshot.
     """
     connection = connections[using]
     # Inside a caller's transaction (a test's) it has begun already, and its isolation level is the caller's.
@@ -692,7 +802,18 @@ def verify_chain(
         checkpoints, problem = _checkpoints_to_check(using=using, files=checkpoint_files, public_key=public_key)
         if problem:
             return ChainReport(entries=0, broken=problem)
-        walk = _walk_chain(using=using, after=(0, GENESIS_HASH), checkpoints=checkpoints, chunk_size=chunk_size)
+        workers = workers or len(os.sched_getaffinity(0))
+        walk = None
+        if connection.vendor == "postgresql" and outermost and workers > 1:
+            walk = _walk_in_runs(
+                using=using,
+                checkpoints=checkpoints,
+                chunk_size=chunk_size,
+                workers=workers,
+                parallel_from=parallel_from,
+            )
+        if walk is None:
+            walk = _walk_chain(using=using, after=(0, GENESIS_HASH), checkpoints=checkpoints, chunk_size=chunk_size)
         report = {"entries": walk.entries, "checkpoints": walk.checkpoints, "last_checkpoint": walk.last_checkpoint}
         if walk.broken:
             return ChainReport(broken=walk.broken, **report)

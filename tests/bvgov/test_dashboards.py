@@ -356,9 +356,9 @@ def test_the_board_dashboard_costs_the_same_queries_for_2_and_50_actions(
     assert _main(again) == _main(response)
 
 
-# Session, user, the user's permissions, the board, its programmes, the current programme, the register's version, the choices of board and
-# programme, then, unless the page is in the cache for that version: reviews, actions with their count,
-# recommendations waiting with their count, last meeting, changes since by kind, and the latest of them.
+# Session, user, the user's permissions, the board, its programmes, the current programme, the register's version,
+# the choices of board and programme, then, unless the page is in the cache for that version: reviews, actions with
+# their count, recommendations waiting with their count, last meeting, changes since by kind, and the latest of them.
 BOARD_QUERIES = 15
 
 

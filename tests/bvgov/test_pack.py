@@ -272,10 +272,10 @@ def _register_of_size(n: int):
         save_with_history(action, actor=None, when=week_ago)
 
 
-# Session, user, the user's permissions; the dashboard's 4 (reviews, recommendation counts with the gaps, action counts with the long
-# overdue, trend); overdue actions, recommendations, outstanding ids; the previous pack's reviews, recommendation and
-# action counts, and statuses; the programme manager; the recommendations and actions archived since the previous pack
-# (two more, whether they have been restored since, when any was).
+# Session, user, the user's permissions; the dashboard's 4 (reviews, recommendation counts with the gaps, action counts
+# with the long overdue, trend); overdue actions, recommendations, outstanding ids; the previous pack's reviews,
+# recommendation and action counts, and statuses; the programme manager; the recommendations and actions archived since
+# the previous pack (two more, whether they have been restored since, when any was).
 QUERIES = 17
 
 

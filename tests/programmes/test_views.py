@@ -627,8 +627,9 @@ def _risks(n):
     RiskFactory.create_batch(n)
 
 
-# Every page reads the session, the user and the user's permissions (3: the navigation asks), then a list counts its rows and reads one page of them (2), plus
-# one query per select in its filter panel and, for decisions, one per kind of subject on the page.
+# Every page reads the session, the user and the user's permissions (3: the navigation asks), then a list counts its
+# rows and reads one page of them (2), plus one query per select in its filter panel and, for decisions, one per kind of
+# subject on the page.
 LIST_QUERIES = [
     ("programmes:programme_list", _programmes, 5),
     ("programmes:body_list", _bodies, 6),  # + "reports to" options
@@ -694,7 +695,8 @@ def test_body_page_costs_the_same_queries_for_2_and_50_rows(member_client, djang
         member_client,
         body.get_absolute_url(),
         grow=lambda: add(48),
-        expected=11,  # session, user, permissions, body, all bodies (chain), below, seats, meetings, decisions, 2 subject kinds
+        # session, user, permissions, body, all bodies (chain), below, seats, meetings, decisions, 2 subject kinds
+        expected=11,
         django_assert_num_queries=django_assert_num_queries,
     )
 
