@@ -58,13 +58,16 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     update = global_apps.get_model("recommendations", "ProgressUpdate")
     evidence = global_apps.get_model("recommendations", "Evidence")
     audit = global_apps.get_model("core", "AuditEntry")
+    # Members and officers chair boards and panels; an inspector given a seat records none of its decisions.
+    chairs = {("programmes", "record_chaired_decision")}
     return {
-        MEMBER: view_all | pairs(("add",), [comment]),
-        PROGRAMME_MANAGER: view_all | pairs(("add", "change"), models) | pairs(("view",), [audit]),
-        ACTION_OWNER: view_all | pairs(("add",), [update, evidence]) | {("recommendations", "change_comment")},
+        MEMBER: view_all | pairs(("add",), [comment]) | chairs,
+        PROGRAMME_MANAGER: view_all | pairs(("add", "change"), models) | pairs(("view",), [audit]) | chairs,
+        ACTION_OWNER: view_all | pairs(("add",), [update, evidence]) | {("recommendations", "change_comment")} | chairs,
         INSPECTOR: view_all | pairs(("view",), history_models + [audit]),
         ADMINISTRATOR: view_all
         | pairs(("add", "change", "delete"), models)
+        | chairs
         | pairs(("view",), [audit])
         | {("bvgov", "view_signinlogentry"), ("bvgov", "view_signinevent")},
     }

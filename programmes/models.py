@@ -221,6 +221,8 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
+        # A chair records their own body's decisions if their role lets them as well (programmes.permissions).
+        permissions = [("record_chaired_decision", "Can record the decisions of a body they chair")]
         indexes = [models.Index(fields=["subject_type", "subject_id", "decided_on"], name="decision_subject_idx")]
         constraints = [
             choices_constraint("kind", DecisionKind, table="decision"),

@@ -1,4 +1,6 @@
-"""Roles granted per body: a board's chair records that board's decisions without being the programme manager."""
+"""Roles granted per body: a board's chair records that board's decisions without being the programme manager, if
+their role lets chairs record (programmes.record_chaired_decision): rights follow the role as well as the seat, so an
+inspector given a chair's seat records nothing."""
 
 import datetime
 
@@ -10,8 +12,8 @@ from .models import Body
 
 
 def bodies_chaired_by(user, *, today: datetime.date | None = None):
-    """The bodies the user chairs today, through the Person their sign-in is linked to."""
-    if not user.is_authenticated:
+    """The bodies the user chairs today, through the Person their sign-in is linked to, and may record decisions of."""
+    if not user.is_authenticated or not user.has_perm("programmes.record_chaired_decision"):
         return Body.objects.none()
     today = today or timezone.localdate()
     seats = (

@@ -75,3 +75,31 @@ def test_a_former_chair_no_longer_records_decisions(member_client, member_user):
     rec = RecommendationFactory()
 
     assert member_client.get(f"/decisions/new/?subject=recommendations.recommendation.{rec.pk}").status_code == 403
+
+
+def test_an_inspector_in_a_chairs_seat_records_nothing_as_their_role_does_not_let_them(
+    inspector_client, inspector_user
+):
+    """Rights follow the role as well as the seat: the inspectorate's person may sit on a board, but never decides."""
+    board = BodyFactory(name="Managing Demand project board", kind=BodyKind.PROJECT_BOARD)
+    person = PersonFactory(name="Ken Williams", user=inspector_user)
+    MembershipFactory(person=person, body=board, role=MembershipRole.CHAIR, start_date=datetime.date(2002, 4, 1))
+    rec = RecommendationFactory()
+    url = f"/decisions/new/?subject=recommendations.recommendation.{rec.pk}"
+
+    assert inspector_client.get(url).status_code == 403
+    assert inspector_client.post(url, form(board)).status_code == 403
+    assert not Decision.objects.exists()
+
+
+def test_an_officer_chairing_a_project_board_records_its_decisions(owner_client, owner_user):
+    board = BodyFactory(name="Managing Demand project board", kind=BodyKind.PROJECT_BOARD)
+    MembershipFactory(
+        person=owner_user.person, body=board, role=MembershipRole.CHAIR, start_date=datetime.date(2002, 4, 1)
+    )
+    rec = RecommendationFactory()
+
+    response = owner_client.post(f"/decisions/new/?subject=recommendations.recommendation.{rec.pk}", form(board))
+
+    assert response.status_code == 302
+    assert Decision.objects.get().body == board
