@@ -796,6 +796,9 @@ def summary_lines(runs: dict) -> list[str]:
     return lines + [""]
 
 
+TRAIL_START, TRAIL_END = "<!-- trail: benchmarks/trail.py -->", "<!-- /trail -->"
+
+
 def write_results(args, fx, runs, fault, pg_version) -> None:
     lines = [
         "# Benchmark results",
@@ -843,7 +846,10 @@ def write_results(args, fx, runs, fault, pg_version) -> None:
         ]
         if fault.get("verification"):
             lines += ["", "Afterwards:", "", "```", fault["verification"], "```"]
-    args.out.write_text("\n".join(lines).rstrip("\n") + "\n")
+    # The audit trail's section is benchmarks/trail.py's, kept as it last wrote it.
+    kept = args.out.read_text() if args.out.exists() else ""
+    trail = kept[kept.index(TRAIL_START) : kept.index(TRAIL_END) + len(TRAIL_END)] if TRAIL_START in kept else ""
+    args.out.write_text("\n".join(lines).rstrip("\n") + "\n" + (f"\n{trail}\n" if trail else ""))
     print(f"Results written to {args.out}")
 
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- trail: benchmarks/trail.py -->", "<!-- /trail -->"
+START, END = "<!-- trail: benchmarks/trail.py -->", "<!-- /trail -->"  # as benchmarks/run.py keeps them
 
 
 def manage(*command: str) -> tuple[str, float]:
