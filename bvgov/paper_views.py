@@ -9,12 +9,16 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.checkpoints import checkpoint_for_paper, file_line
+
 from .calendar import active_feed, build_calendar, feed_create, feed_for_token, feed_revoke
 from .pack import PackForm, committee_pack
 
 
 class CommitteePackView(LoginRequiredMixin, TemplateView):
-    """The six-monthly implementation update as a printable committee paper, as at any past day."""
+    """The six-monthly implementation update as a printable committee paper, as at any past day. Today's paper seals
+    the audit trail's head in a signed checkpoint (if it moved since the last) and prints it, so that the paper
+    witnesses the trail."""
 
     template_name = "bvgov/pack.html"
 
@@ -23,7 +27,15 @@ class CommitteePackView(LoginRequiredMixin, TemplateView):
         form.is_valid()
         as_at, previous, report_number = form.choices()
         pack = committee_pack(as_at=as_at, previous=previous, report_number=report_number)
-        return super().get_context_data(form=form, pack=pack, **kwargs)
+        checkpoint, checkpoint_problem = checkpoint_for_paper(as_at)
+        return super().get_context_data(
+            form=form,
+            pack=pack,
+            checkpoint=checkpoint,
+            checkpoint_line=file_line(checkpoint) if checkpoint else "",
+            checkpoint_problem=checkpoint_problem,
+            **kwargs,
+        )
 
 
 class CalendarFeedView(LoginRequiredMixin, TemplateView):

@@ -215,3 +215,20 @@ def _lines_from_end(path: Path, *, stop, block: int = 65536) -> Iterator[str]:
                         return
         if rest.strip():
             yield rest.decode("utf-8", errors="replace")
+
+
+def checkpoint_for_paper(as_at: datetime.date) -> tuple[AuditCheckpoint | None, str]:
+    """The checkpoint a committee paper carries, and why none was made if one could not be: for today's paper, one
+    made now if the chain has moved since the newest (so the paper witnesses the trail as it stood when it was
+    issued); for a past day's, the newest made by the end of that day. A paper is still shown without a key."""
+    if as_at >= timezone.localdate():
+        try:
+            with transaction.atomic():
+                made = make_checkpoint()
+        except SigningKeyError as error:
+            made, problem = None, str(error)
+        else:
+            problem = ""
+        return made or AuditCheckpoint.objects.order_by("-sequence", "-id").first(), problem
+    end_of_day = timezone.make_aware(datetime.datetime.combine(as_at + datetime.timedelta(days=1), datetime.time()))
+    return AuditCheckpoint.objects.filter(made_at__lt=end_of_day).order_by("-sequence", "-id").first(), ""
