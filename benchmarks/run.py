@@ -34,6 +34,8 @@ import urllib.parse
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import trail  # benchmarks/trail.py, beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 PASSWORD = "bench-only-password"  # generate_register --password bench-only-password
@@ -796,9 +798,6 @@ def summary_lines(runs: dict) -> list[str]:
     return lines + [""]
 
 
-TRAIL_START, TRAIL_END = "<!-- trail: benchmarks/trail.py -->", "<!-- /trail -->"
-
-
 def write_results(args, fx, runs, fault, pg_version) -> None:
     lines = [
         "# Benchmark results",
@@ -848,8 +847,8 @@ def write_results(args, fx, runs, fault, pg_version) -> None:
             lines += ["", "Afterwards:", "", "```", fault["verification"], "```"]
     # The audit trail's section is benchmarks/trail.py's, kept as it last wrote it.
     kept = args.out.read_text() if args.out.exists() else ""
-    trail = kept[kept.index(TRAIL_START) : kept.index(TRAIL_END) + len(TRAIL_END)] if TRAIL_START in kept else ""
-    args.out.write_text("\n".join(lines).rstrip("\n") + "\n" + (f"\n{trail}\n" if trail else ""))
+    section = kept[kept.index(trail.START) : kept.index(trail.END) + len(trail.END)] if trail.START in kept else ""
+    args.out.write_text("\n".join(lines).rstrip("\n") + "\n" + (f"\n{section}\n" if section else ""))
     print(f"Results written to {args.out}")
 
 

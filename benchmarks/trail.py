@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-START, END = "<!-- trail: benchmarks/trail.py -->", "<!-- /trail -->"  # as benchmarks/run.py keeps them
+START, END = "<!-- trail: benchmarks/trail.py -->", "<!-- /trail -->"  # benchmarks/run.py keeps what is between
 
 
 def manage(*command: str) -> tuple[str, float]:

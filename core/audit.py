@@ -504,6 +504,7 @@ class _Walk:
     last_sequence: int = 0
     last_hash: str = GENESIS_HASH
     broken: str = ""
+    broken_at: int = 0  # the sequence of the entry named in `broken`
     checkpoints: int = 0
     last_checkpoint: Signed | None = None
     per_type: dict | None = None
@@ -607,6 +608,7 @@ def _walk_chain(
                 matched_sequence = sequence
             if problem:
                 walk.broken = f"Entry {sequence} ({_describe(entry)}): {problem}"
+                walk.broken_at = sequence
                 walk.checkpoints = len(signatures)
                 return walk
             expected_sequence, previous_hash = sequence + 1, entry_hash
@@ -673,7 +675,7 @@ def _walk_in_runs(*, using: str, checkpoints: dict, chunk_size: int, workers: in
             at = f"Entry {walk.first_sequence} ({walk.first_described}): "
             if walk.first_sequence != expected_sequence:
                 problem = at + _gap(expected_sequence, walk.first_sequence)
-            elif walk.broken.startswith(at):
+            elif walk.broken_at == walk.first_sequence:
                 problem = walk.broken
             elif walk.first_previous != previous_hash:
                 problem = at + "does not follow on from the entry before it — the chain was re-ordered or rewritten"
