@@ -16,6 +16,7 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import sys
 import time
 from pathlib import Path
@@ -35,6 +36,7 @@ def main() -> None:
     parser.add_argument("--per-page", action="store_true")
     parser.add_argument("--callers", help="print who calls the functions matching this pattern, instead of the top")
     parser.add_argument("--only", help="profile only the requests to this path of the mix (POST for the updates)")
+    parser.add_argument("--extra", action="append", default=[], help="a further page to read in each round")
     parser.add_argument("--pages-cache", choices=("off", "on"), default="off", help="the pages cache (PAGES_CACHE)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
@@ -51,7 +53,7 @@ def main() -> None:
         response = client.post("/accounts/login/", {"username": username, "password": run.PASSWORD})
         if response.status_code != 302:
             raise SystemExit(f"Sign-in as {username} failed: {response.status_code}")
-    reads = run.read_mix(fx)
+    reads = [*run.read_mix(fx), *args.extra]
     actions = fx["open_actions"][:100]
 
     def update(number: int):
@@ -73,6 +75,7 @@ def main() -> None:
     update(0)
 
     times: dict[str, list[float]] = {path: [] for path in [*reads, "POST"]}
+    sql: dict[str, list[float]] = {path: [] for path in times}
     profiler = cProfile.Profile()
 
     def timed(name: str, send, expected: int) -> None:
@@ -84,6 +87,7 @@ def main() -> None:
         if profiling:
             profiler.disable()
         times[name].append(time.perf_counter() - began)
+        sql[name].append(float(re.search(r"db;dur=([\d.]+)", response["Server-Timing"])[1]) / 1000)
         assert response.status_code == expected, (name, response.status_code)
 
     started = time.perf_counter()
@@ -94,8 +98,9 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     requests = args.rounds * (len(reads) + 1)
     print(f"{requests} requests in {elapsed:.2f} s: {elapsed / requests * 1000:.1f} ms a request in this process")
+    print("  whole ms   SQL ms  page")
     for path, values in times.items():
-        print(f"  {sum(values) / len(values) * 1000:7.1f} ms  {path}")
+        print(f"  {sum(values) / len(values) * 1000:8.1f} {sum(sql[path]) / len(values) * 1000:8.1f}  {path}")
     if not args.per_page:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from core.models import AuditEntry
 from programmes.filters import ProgrammeScopedChoices
 from programmes.models import Programme
-from programmes.widgets import USER_LABEL, QuickSelect
+from programmes.widgets import NAME_LABEL, USER_LABEL, QuickSelect
 from reviews.filters import review_choice_filter
 from reviews.models import Review
 
@@ -36,6 +36,7 @@ class AuditTrailFilter(ProgrammeScopedChoices, django_filters.FilterSet):
         label="To", method="filter_date_to", widget=forms.DateInput(attrs={"type": "date"})
     )
     programme = django_filters.ModelChoiceFilter(
+        widget=QuickSelect(**NAME_LABEL),
         label="Programme",
         queryset=Programme.objects.all(),
         empty_label="Any programme",
@@ -43,7 +44,7 @@ class AuditTrailFilter(ProgrammeScopedChoices, django_filters.FilterSet):
     )
     review = review_choice_filter(empty_label="All reviews", method="filter_review")
     board = django_filters.ModelChoiceFilter(
-        widget=QuickSelect(label_fields=("name",), label=str),
+        widget=QuickSelect(**NAME_LABEL),
         label="Reviews a board oversees",
         queryset=boards(),
         empty_label="Any board",

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from programmes.models import Programme
-from programmes.widgets import QuickSelect
+from programmes.widgets import NAME_LABEL, QuickSelect
 
 from .selectors.boards import boards
 
@@ -40,6 +40,7 @@ def programme_field() -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         label="Programme",
         queryset=Programme.objects.all(),
+        widget=QuickSelect(**NAME_LABEL),
         required=False,
         empty_label="The current programme",
         error_messages={"invalid_choice": "Choose a programme from the list."},
@@ -60,7 +61,7 @@ class BoardChoiceForm(forms.Form):
         label="Board or committee",
         queryset=boards(),
         empty_label="Choose a board",
-        widget=QuickSelect(label_fields=("name",), label=str),
+        widget=QuickSelect(**NAME_LABEL),
         error_messages={"invalid_choice": "Choose a board from the list."},
     )
     programme = programme_field()

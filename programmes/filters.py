@@ -11,7 +11,7 @@ from .choices import BodyKind, DecisionKind, DecisionOutcome, IndicatorDirection
 from .forms import NativeDateInput
 from .models import Body, Decision, Indicator, Meeting, Person, Programme, Risk
 from .selectors import current_programme, decision_subject_choices
-from .widgets import QuickSelect
+from .widgets import NAME_LABEL, QuickSelect
 
 
 class PanelFilterSet(django_filters.FilterSet):
@@ -49,7 +49,11 @@ class ProgrammeScopedChoices:
                 offered = Q(**{lookup: programme})
                 chosen = _chosen(form, name, field.queryset)
                 field.widget.offered = field.queryset.filter(offered | Q(pk=chosen.pk) if chosen else offered)
+            self.scope_choices(form, programme)
         return form
+
+    def scope_choices(self, form, programme: Programme | None) -> None:
+        """Scope choices other than `programme_scoped`'s to the programme (for a FilterSet to override)."""
 
 
 def _chosen(form, name: str, queryset):
@@ -141,7 +145,7 @@ class DecisionFilter(PanelFilterSet):
 class IndicatorFilter(PanelFilterSet):
     q = SearchFilter(fields=("code", "name", "description"), help_text="Code or name")
     programme = django_filters.ModelChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(**NAME_LABEL),
         label="Programme",
         queryset=Programme.objects.all(),
         empty_label="Any programme",
@@ -167,7 +171,7 @@ class RiskFilter(PanelFilterSet):
         empty_label="Anyone",
     )
     programme = django_filters.ModelChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(**NAME_LABEL),
         label="Programme",
         queryset=Programme.objects.all(),
         empty_label="Any programme",

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db import models
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -294,12 +294,10 @@ def risk_for_detail():
 
 def current_programme(day: datetime.date) -> Programme | None:
     """The programme running on `day`: the latest started by then whose end is not before it, else the latest
-    started by then, else the first there is."""
-    started = Programme.objects.filter(Q(start_date__lte=day) | Q(start_date__isnull=True))
-    running = started.filter(Q(end_date__gte=day) | Q(end_date__isnull=True))
-    ordered = (F("start_date").desc(nulls_last=True), "-id")
-    return (
-        running.order_by(*ordered).first()
-        or started.order_by(*ordered).first()
-        or Programme.objects.order_by("start_date", "id").first()
-    )
+    started by then, else the first there is. One query: an authority has a programme a year."""
+    programmes = list(Programme.objects.order_by(F("start_date").desc(nulls_last=True), "-id"))
+    started = [programme for programme in programmes if programme.start_date is None or programme.start_date <= day]
+    running = [programme for programme in started if programme.end_date is None or programme.end_date >= day]
+    if running or started:
+        return (running or started)[0]
+    return min(programmes, key=lambda programme: (programme.start_date, programme.pk), default=None)

@@ -40,25 +40,27 @@ class QuickSelect(forms.Select):
 
     def _options(self, selected) -> str:
         selected = set(selected)
+        multiple = self.allow_multiple_selected
+
+        def option(value, label) -> str:
+            text = "" if value is None else str(value)
+            chosen = text in selected
+            if not isinstance(value, int):  # a primary key needs no escaping; a choice list's own value may
+                text = escape(text)
+            if chosen:
+                if not multiple:
+                    selected.clear()  # the first match only, as Django marks it
+                return f'<option value="{text}" selected>{escape(str(label))}</option>'
+            return f'<option value="{text}">{escape(str(label))}</option>'
+
         parts = []
-        has_selected = False
-
-        def option(option_value, label):
-            nonlocal has_selected
-            text = "" if option_value is None else str(option_value)
-            mark = ""
-            if text in selected and (self.allow_multiple_selected or not has_selected):
-                has_selected, mark = True, " selected"
-            parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
-
-        for option_value, label in self._choice_pairs():
+        for value, label in self._choice_pairs():
             if isinstance(label, list | tuple):
-                parts.append(f'<optgroup label="{escape(str(option_value))}">')
-                for inner_value, inner_label in label:
-                    option(inner_value, inner_label)
+                parts.append(f'<optgroup label="{escape(str(value))}">')
+                parts.extend(option(inner_value, inner_label) for inner_value, inner_label in label)
                 parts.append("</optgroup>")
             else:
-                option(option_value, label)
+                parts.append(option(value, label))
         return "\n".join(parts)
 
 
@@ -72,5 +74,6 @@ def _user_label(first_name: str, last_name: str, username: str) -> str:
 
 # The labels of the register's long choice lists, as their models' __str__ gives them.
 TITLE_LABEL = {"label_fields": ("title",), "label": str}
+NAME_LABEL = {"label_fields": ("name",), "label": str}
 PERSON_LABEL = {"label_fields": ("name", "job_title"), "label": _person_label}
 USER_LABEL = {"label_fields": ("first_name", "last_name", "username"), "label": _user_label}

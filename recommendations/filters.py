@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from programmes.filters import ProgrammeScopedChoices
 from programmes.models import Person, Programme
-from programmes.widgets import PERSON_LABEL, TITLE_LABEL, QuickSelect
+from programmes.widgets import NAME_LABEL, PERSON_LABEL, TITLE_LABEL, QuickSelect
 from reviews.filters import review_choice_filter
 from reviews.models import Review
 
@@ -72,6 +72,7 @@ def owner_choice_filter() -> django_filters.ModelChoiceFilter:
 
 def programme_choice_filter(*, field_name: str) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
+        widget=QuickSelect(**NAME_LABEL),
         label="Programme",
         field_name=field_name,
         queryset=Programme.objects.all(),
@@ -119,7 +120,12 @@ class RecommendationFilter(ProgrammeScopedChoices, django_filters.FilterSet):
     priority = django_filters.MultipleChoiceFilter(
         label="Priority", choices=Priority.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
-    theme = django_filters.ChoiceFilter(label="Theme", choices=[], empty_label="Any theme")
+    theme = django_filters.ChoiceFilter(
+        label="Theme",
+        choices=[],
+        empty_label="Any theme",
+        help_text="Those in use in the programme chosen, or the current one",
+    )
 
     programme_scoped = {"review": "programme", "source": "programme"}
 
@@ -132,7 +138,6 @@ class RecommendationFilter(ProgrammeScopedChoices, django_filters.FilterSet):
         self.filters["owner"].queryset = people_who_own(Recommendation)
         self.filters["review"].queryset = Review.objects.order_by("title").only("title")
         self.filters["source"].queryset = Source.objects.order_by("title").only("title")
-        self.filters["theme"].extra["choices"] = _themes
 
     def filter_search(self, queryset, name, value):
         value = value.strip()
@@ -145,15 +150,17 @@ class RecommendationFilter(ProgrammeScopedChoices, django_filters.FilterSet):
             | Q(theme__icontains=value)
         )
 
+    def scope_choices(self, form, programme):
+        themes = Recommendation.objects.exclude(theme="").values_list("theme", flat=True)
+        offered = set(themes.filter(source__programme=programme).distinct().order_by())
+        chosen = form.data.get(form.add_prefix("theme")) if form.is_bound else None
+        if chosen and chosen not in offered and themes.filter(theme=chosen).exists():
+            offered.add(chosen)  # a link to another programme's theme still works
+        form.fields["theme"].choices = [(theme, theme) for theme in sorted(offered)]
+
     def filter_gaps(self, queryset, name, value):
         gap = GAP_QS.get(value)
         return queryset.filter(outstanding_recommendation_q() & gap()) if gap else queryset
-
-
-def _themes():
-    """The themes in use."""
-    themes = Recommendation.objects.exclude(theme="").order_by("theme").values_list("theme", flat=True).distinct()
-    return [(theme, theme) for theme in themes]
 
 
 class ActionFilter(ProgrammeScopedChoices, django_filters.FilterSet):

@@ -4,7 +4,7 @@ import django_filters
 
 from programmes.filters import PanelFilterSet, SearchFilter, date_filter
 from programmes.models import Programme
-from programmes.widgets import TITLE_LABEL, QuickSelect
+from programmes.widgets import NAME_LABEL, TITLE_LABEL, QuickSelect
 
 from .choices import Inspectorate, ReviewKind, ReviewStage, ServiceJudgement
 from .models import Inspection, Review
@@ -25,7 +25,7 @@ def review_choice_filter(*, empty_label: str = "Any review", **kwargs) -> django
 class ReviewFilter(PanelFilterSet):
     q = SearchFilter(fields=("title", "reference", "scope"), help_text="Title, reference or scope")
     programme = django_filters.ModelChoiceFilter(
-        widget=QuickSelect,
+        widget=QuickSelect(**NAME_LABEL),
         label="Programme",
         queryset=Programme.objects.all(),
         empty_label="Any programme",

@@ -147,7 +147,8 @@ def changes_since(review_ids: list, day: datetime.date) -> ChangeSummary:
     # and sorts them, instead of walking the whole trail by date to find them.
     newest = entries.order_by(Coalesce("history_date", "history_date").desc(), F("id").desc()).values("id")
     significant = []
-    for entry in audit_trail().filter(pk__in=Subquery(newest[:SIGNIFICANT_READ])):
+    read = audit_trail().filter(pk__in=Subquery(newest[:SIGNIFICANT_READ]))
+    for entry in read.defer("sequence", "previous_hash", "entry_hash", "hashed_fields"):  # the chain is not shown
         if entry.content_type_id == decision_type and entry.history_type == "+":
             significant.append({"entry": entry, "changes": []})
         elif entry.history_type == "~":

@@ -1170,3 +1170,31 @@ def test_the_review_filter_offers_the_chosen_programmes_reviews_and_still_takes_
     linked = member_client.get("/actions/", {"review": old_review.pk})  # as the review's page links to it
     assert [row["id"] for row in linked.context["object_list"]] == [action.pk]
     assert offered(linked) == ["Managing Demand", "Call Handling"]
+
+
+def test_the_theme_filter_offers_the_programmes_themes_and_still_takes_another(member_client):
+    older = ProgrammeFactory(name="Best Value Programme 2002/03", start_date=days(-900), end_date=days(-535))
+    current = ProgrammeFactory(name="Best Value Programme 2026/27")
+    old = RecommendationFactory(source=SourceFactory(programme=older), theme="Demand management")
+    RecommendationFactory(source=SourceFactory(programme=current), theme="Call handling & dispatch")
+
+    def offered(response) -> list[str]:
+        html = response.content.decode()
+        start = html.index('<select name="theme"')
+        select = html[start : html.index("</select>", start)]
+        return [
+            theme
+            for theme in ("Demand management", "Call handling &amp; dispatch")
+            if f'value="{theme}">{theme}</option>' in select or f'value="{theme}" selected>{theme}</option>' in select
+        ]
+
+    assert offered(member_client.get("/recommendations/")) == ["Call handling &amp; dispatch"]
+    assert offered(member_client.get("/recommendations/", {"programme": older.pk})) == ["Demand management"]
+    linked = member_client.get("/recommendations/", {"theme": "Demand management"})
+    assert [row["id"] for row in linked.context["object_list"]] == [old.pk]
+    assert offered(linked) == ["Demand management", "Call handling &amp; dispatch"]
+    assert 'value="Demand management" selected>' in linked.content.decode()
+    chosen = member_client.get("/recommendations/", {"theme": "Call handling & dispatch"})
+    assert 'value="Call handling &amp; dispatch" selected>' in chosen.content.decode()
+    unknown = member_client.get("/recommendations/", {"theme": "No such theme"})
+    assert unknown.status_code == 200 and "Select a valid choice" in unknown.content.decode()
