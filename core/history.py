@@ -11,8 +11,23 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import Truncator
+from simple_history.models import HistoricalRecords
 
 from .audit import field_changes, in_memory, m2m_changes
+
+
+class IndexedHistoricalRecords(HistoricalRecords):
+    """simple-history's records with indexes of our own on the historical table: the register "as at" a past day
+    looks its versions up by a foreign key and a date, which the single-column indexes cannot answer."""
+
+    def __init__(self, *args, indexes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indexes = list(indexes)
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = [*options.get("indexes", ()), *self.indexes]
+        return options
 
 
 def save_with_history(instance: models.Model, *, actor, reason: str = "", when: datetime | None = None) -> models.Model:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.archiving import ActiveManager, Archivable
+from core.history import IndexedHistoricalRecords
 from programmes.db import CheckConstraint, choices_constraint
 from programmes.models import Decision, Indicator, Person, Programme, StrategicOutcome
 from reviews.models import Inspection, Review
@@ -266,7 +267,11 @@ class Action(Archivable, models.Model):
     external_dependency = models.CharField(
         max_length=300, blank=True, help_text="Something outside the register this waits on, e.g. C3i."
     )
-    history = HistoricalRecords(m2m_fields=[depends_on])
+    history = IndexedHistoricalRecords(
+        m2m_fields=[depends_on],
+        # A recommendation's actions as at a day (the dashboards and the pack for a past day).
+        indexes=[models.Index(fields=["recommendation", "history_date"], name="hist_action_rec_date_idx")],
+    )
 
     objects = ActiveManager.from_queryset(ActionQuerySet)()
     all_objects = ActionQuerySet.as_manager()
