@@ -9,6 +9,7 @@ class BvgovConfig(AppConfig):
     verbose_name = "Accounts and site"
 
     def ready(self):
+        from . import notifications
         from .roles import sync_roles
         from .security import on_sign_in_failed, on_signed_in, on_signed_out, update_last_login_quietly
 
@@ -21,3 +22,4 @@ class BvgovConfig(AppConfig):
         user_logged_in.connect(on_signed_in, dispatch_uid="bvgov_signed_in")
         user_logged_out.connect(on_signed_out, dispatch_uid="bvgov_signed_out")
         user_login_failed.connect(on_sign_in_failed, dispatch_uid="bvgov_sign_in_failed")
+        notifications.connect()

@@ -254,3 +254,32 @@ class SignInLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Sign-in log entries are never deleted.")
+
+
+class Notification(models.Model):
+    """Something a person is told, in the app (the header's count and the notifications page) and by email.
+
+    Written in the transaction of the change it tells of (bvgov.notifications), with its history like every record,
+    so the trail shows who was told what, and when they read it."""
+
+    class Kind(models.TextChoices):
+        CHALLENGE = "challenge", "Challenge to answer"
+        ANSWER = "answer", "Answer to your challenge"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.CharField(max_length=300)
+    url = models.CharField("link", max_length=300, help_text="The record's page on this site.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="notification_inbox_idx")]
+
+    def __str__(self):
+        return self.text
+
+    def get_absolute_url(self):
+        return self.url

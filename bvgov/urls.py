@@ -15,6 +15,7 @@ urlpatterns = [
     path("gaps/", views.GapsView.as_view(), name="gaps"),
     path("outcomes/", views.OutcomesView.as_view(), name="outcomes"),
     path("help/", views.HelpView.as_view(), name="help"),
+    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
     path("pack/", paper_views.CommitteePackView.as_view(), name="committee_pack"),
     path("calendar/", paper_views.CalendarFeedView.as_view(), name="calendar"),
     path("calendar/revoke/", paper_views.CalendarFeedRevokeView.as_view(), name="calendar_revoke"),

@@ -1,8 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db.models import F
 from django.http import Http404
+from django.shortcuts import redirect
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
-from django.views.generic import TemplateView
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.generic import ListView, TemplateView
 
 from core.listing import csv_response
 from core.pagination import window_page
@@ -15,7 +20,8 @@ from reviews.workflow import STEPS
 from .charts import bar_chart
 from .filters import AuditTrailFilter
 from .forms import AsAtForm, BoardChoiceForm, DashboardForm
-from .models import SignInEvent
+from .models import Notification, SignInEvent
+from .notifications import mark_read
 from .registry import tracked_model
 from .roles import READ_SIGN_INS, READ_TRAIL, REGISTER_APPS
 from .selectors.boards import board_dashboard, board_programmes
@@ -213,3 +219,31 @@ class HelpView(LoginRequiredMixin, TemplateView):
             steps=STEPS,
             **kwargs,
         )
+
+
+class NotificationsView(LoginRequiredMixin, ListView):
+    """What the signed-in person has been told, unread first, newest first; each links to its record. Opening one
+    (a POST, so a link prefetched by a browser marks nothing) marks it read; the button marks them all."""
+
+    template_name = "bvgov/notifications.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).order_by(
+            F("read_at").asc(nulls_first=True), "-created_at", "-id"
+        )
+
+    def post(self, request, *args, **kwargs):
+        mine = Notification.objects.filter(recipient=request.user)
+        if "all" in request.POST:
+            count = mark_read(notifications=mine, actor=request.user)
+            messages.success(request, f"{count} notification{pluralize(count)} marked as read.")
+            return redirect("notifications")
+        pk = request.POST.get("open", "")
+        opened = mine.filter(pk=pk).first() if pk.isdigit() else None
+        if opened is None:
+            messages.error(request, "That notification is not one of yours, or no longer exists.")
+            return redirect("notifications")
+        mark_read(notifications=mine.filter(pk=opened.pk), actor=request.user)
+        own_site = url_has_allowed_host_and_scheme(opened.url, allowed_hosts={request.get_host()})
+        return redirect(opened.url if own_site else "notifications")

@@ -169,6 +169,8 @@ class DemoLoader:
                 username=role["username"],
                 first_name="Demo",
                 last_name=role["group"],
+                # example.org is reserved for examples (RFC 2606): the demo's emails go nowhere real.
+                email=f"{role['username']}@example.org",
                 is_staff=superuser,
                 is_superuser=superuser,
             )
@@ -205,7 +207,11 @@ class DemoLoader:
             self.people[key], _ = self.ensure(
                 Person,
                 key=pick(record, "name", "job_title"),
-                values={"organisation": record["organisation"], "user": self.users_by_person.get(key)},
+                values={
+                    "organisation": record["organisation"],
+                    "user": self.users_by_person.get(key),
+                    "email": f"{key.replace('_', '.')}@example.org",
+                },
                 on=record["on"],
                 reason=loaded_from(record["cite"]),
             )

@@ -90,6 +90,17 @@ def my_actions(*, person):
     )
 
 
+def challenges_waiting(*, person):
+    """The challenges put to an owner that they have not answered yet, oldest first: the first thing they see."""
+    if person is None:
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(addressed_to=person, answered_at__isnull=True)
+        .select_related("author", "action", "recommendation__source")
+        .order_by("asked_at", "id")
+    )
+
+
 def my_recommendations(*, person):
     if person is None:
         return Recommendation.objects.none()

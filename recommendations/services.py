@@ -13,6 +13,7 @@ from programmes.choices import DecisionKind, DecisionOutcome
 from programmes.models import Person
 from programmes.services import decision_record
 
+from . import signals
 from .choices import ActionStatus, DecisionStatus, Rag
 from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
 from .permissions import can_update_action
@@ -150,7 +151,9 @@ def comment_ask(*, subject: Recommendation | Action, actor, question: str) -> Co
         comment.action = subject
     else:
         comment.recommendation = subject
-    return save_with_history(comment, actor=actor, reason="Challenge put to the owner")
+    save_with_history(comment, actor=actor, reason="Challenge put to the owner")
+    signals.challenge_asked.send(sender=Comment, comment=comment)
+    return comment
 
 
 @transaction.atomic
@@ -164,7 +167,9 @@ def comment_answer(*, comment: Comment, actor, answer: str) -> Comment:
     locked.answer = answer.strip()
     locked.answered_by = actor
     locked.answered_at = timezone.now()
-    return save_with_history(locked, actor=actor, reason="Challenge answered")
+    save_with_history(locked, actor=actor, reason="Challenge answered")
+    signals.challenge_answered.send(sender=Comment, comment=locked)
+    return locked
 
 
 @transaction.atomic

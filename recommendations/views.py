@@ -388,6 +388,8 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
     paginate_by = 25
     # The recommendations shown here; the rest are on the recommendations list, filtered to the owner.
     recommendations_shown = 20
+    # The challenges waiting for an answer, oldest first, above everything else.
+    challenges_shown = 10
 
     def get_context_data(self, **kwargs):
         person = person_of(self.request.user)
@@ -396,7 +398,10 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
         page = Paginator(actions, self.paginate_by).get_page(self.request.GET.get("page"))
         recommendations = selectors.my_recommendations(person=person)
         recommendation_count = recommendations.count() if person is not None else 0
+        challenges = list(selectors.challenges_waiting(person=person)[: self.challenges_shown + 1])
         return super().get_context_data(
+            challenges=challenges[: self.challenges_shown],
+            more_challenges=len(challenges) > self.challenges_shown,
             person=person,
             today=timezone.localdate(),
             page_obj=page,

@@ -73,6 +73,8 @@ EXPECTED = {
     "gaps": READ,
     "outcomes": READ,
     "help": READ,
+    # Everyone's own: an empty POST opens nothing and comes back with a message.
+    "notifications": {"GET": READ["GET"], "POST": dict.fromkeys(ROLES[1:], 302) | {"anonymous": "login"}},
     "committee_pack": READ,
     # A register record's history (an action's, here): for everyone who may see the record. Accounts' history is
     # covered in test_trail_and_history_pages_by_role.

@@ -993,7 +993,8 @@ RECOMMENDATION_DETAIL_QUERIES = 11
 # Session, user, the action, its dependencies each way, the permissions, the updates, their evidence, the
 # challenges. The signed-in user's person comes with the user (bvgov.backends).
 ACTION_DETAIL_QUERIES = 9
-MY_ACTIONS_QUERIES = 8  # with the counts of the actions (pages of 25) and of the recommendations
+# With the counts of the actions (pages of 25) and of the recommendations, and the challenges waiting.
+MY_ACTIONS_QUERIES = 9
 
 
 class TestQueryCounts:
@@ -1087,6 +1088,7 @@ class TestQueryCounts:
             for action in ActionFactory.create_batch(n, owner=owner_user.person):
                 ProgressUpdateFactory.create_batch(2, action=action, author=owner_user.person)
                 RecommendationFactory(source=action.recommendation.source, owner=owner_user.person)
+                CommentFactory(recommendation=None, action=action, addressed_to=owner_user.person)
 
         make(2)
         self.assert_same_count(

@@ -1,0 +1,99 @@
+"""Telling people: a challenge goes to the owner it is put to, its answer to the member who asked.
+
+Each notification is written in the transaction of the change it tells of (the domain's signals are sent inside
+the service's transaction), with its history, so it exists exactly when the change does. Its email is sent only
+after that transaction commits: a mail server that refuses it changes nothing in the register, and the failure is
+logged for the administrator; the notification stays on the person's notifications page either way.
+"""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+
+from core.history import save_with_history
+from recommendations import signals
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+def notify(*, recipient, kind: str, text: str, url: str, actor) -> Notification | None:
+    """Tell `recipient` (a user; None, or the actor themself, is nobody to tell) about a record."""
+    if recipient is None or recipient == actor or not recipient.is_active:
+        return None
+    notification = Notification(recipient=recipient, kind=kind, text=Truncator(text).chars(300), url=url)
+    save_with_history(notification, actor=actor, reason=f"{notification.get_kind_display()}: told {recipient}")
+    if recipient.email:
+        transaction.on_commit(partial(_email, notification.pk))
+    return notification
+
+
+def mark_read(*, notifications, actor) -> int:
+    """Mark the actor's own unread notifications among `notifications` as read; how many were."""
+    now = timezone.now()
+    count = 0
+    with transaction.atomic():
+        for notification in notifications.filter(recipient=actor, read_at__isnull=True).select_for_update():
+            notification.read_at = now
+            save_with_history(notification, actor=actor, reason="Notification read")
+            count += 1
+    return count
+
+
+def _email(pk: int) -> None:
+    notification = Notification.objects.select_related("recipient").get(pk=pk)
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "notification": notification,
+        "link": site + notification.url,
+        "notifications_link": site + reverse("notifications"),
+    }
+    message = EmailMultiAlternatives(
+        subject=notification.get_kind_display() + ": " + Truncator(notification.text).chars(100),
+        body=render_to_string("bvgov/email/notification.txt", context),
+        to=[notification.recipient.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string("bvgov/email/notification.html", context), "text/html")
+    try:
+        mailers.default.send_messages([message])
+    except Exception:  # whatever the mail backend raises: this email only; the notification is in the app
+        logger.exception("Notification %s was not emailed to %s", pk, notification.recipient.email)
+
+
+def _subject_line(comment) -> str:
+    return f"the action “{comment.action}”" if comment.action_id else str(comment.recommendation)
+
+
+def on_challenge_asked(sender, comment, **kwargs):
+    owner = comment.addressed_to
+    notify(
+        recipient=getattr(owner, "user", None) if owner is not None else None,
+        kind=Notification.Kind.CHALLENGE,
+        text=f"{comment.author} asks about {_subject_line(comment)}: {comment.question}",
+        url=f"{comment.subject.get_absolute_url()}#challenges",
+        actor=comment.author,
+    )
+
+
+def on_challenge_answered(sender, comment, **kwargs):
+    notify(
+        recipient=comment.author,
+        kind=Notification.Kind.ANSWER,
+        text=f"{comment.answered_by} answered your challenge about {_subject_line(comment)}: {comment.answer}",
+        url=f"{comment.subject.get_absolute_url()}#challenges",
+        actor=comment.answered_by,
+    )
+
+
+def connect() -> None:
+    signals.challenge_asked.connect(on_challenge_asked, dispatch_uid="bvgov_notify_challenge")
+    signals.challenge_answered.connect(on_challenge_answered, dispatch_uid="bvgov_notify_answer")

@@ -1,0 +1,10 @@
+"""What the register tells the site about, for it to tell people (bvgov.notifications listens): sent inside the
+service's transaction, after the change is saved with its history, so whatever a receiver writes commits or rolls
+back with the change. The domain apps never import the site; the site subscribes."""
+
+from django.dispatch import Signal
+
+# comment: the challenge put to its subject's owner.
+challenge_asked = Signal()
+# comment: the challenge, now with the owner's answer.
+challenge_answered = Signal()
