@@ -6,6 +6,7 @@ from django.utils import timezone
 from programmes.models import Programme
 from programmes.widgets import NAME_LABEL, QuickSelect
 
+from .models import User
 from .selectors.boards import boards
 
 # The register's earliest records are from 2000; a date far before that can only be a slip of the keyboard.
@@ -65,3 +66,12 @@ class BoardChoiceForm(forms.Form):
         error_messages={"invalid_choice": "Choose a board from the list."},
     )
     programme = programme_field()
+
+
+class NotificationEmailsForm(forms.Form):
+    emails = forms.ChoiceField(
+        label="Email me",
+        choices=User.NotificationEmails.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how to be emailed.", "invalid_choice": "Choose how to be emailed."},
+    )

@@ -41,6 +41,15 @@ class AccountHistoricalRecords(HistoricalRecords):
 class User(AbstractUser):
     """A person who signs in to bvgov: a member, an officer, an inspector or an administrator."""
 
+    class NotificationEmails(models.TextChoices):
+        EACH = "each", "Each notification as it comes"
+        DAILY = "daily", "A daily digest of the unread ones"
+        NONE = "none", "No email: I read them in bvgov"
+
+    notification_emails = models.CharField(
+        "email me", max_length=10, choices=NotificationEmails.choices, default=NotificationEmails.EACH
+    )
+
     # Roles are groups, and a person's rights their groups and own permissions: changes to either are audited.
     history = AccountHistoricalRecords(
         excluded_fields=["password", "last_login"], m2m_fields=["groups", "user_permissions"]
@@ -66,9 +75,10 @@ class ReminderSent(models.Model):
     class Kind(models.TextChoices):
         OWNER = "owner", "Action owner's digest"
         CHAIR = "chair", "Board chair's digest"
+        NOTIFICATIONS = "notifications", "Daily digest of notifications"
 
     recipient = models.EmailField()
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
     body = models.ForeignKey(
         "programmes.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="reminders_sent"
     )

@@ -31,9 +31,15 @@ def notify(*, recipient, kind: str, text: str, url: str, actor) -> Notification 
         return None
     notification = Notification(recipient=recipient, kind=kind, text=Truncator(text).chars(300), url=url)
     save_with_history(notification, actor=actor, reason=f"{notification.get_kind_display()}: told {recipient}")
-    if recipient.email:
+    if recipient.email and recipient.notification_emails == recipient.NotificationEmails.EACH:
         transaction.on_commit(partial(_email, notification.pk))
     return notification
+
+
+def set_notification_emails(*, user, choice: str, actor) -> None:
+    """How the person is emailed their notifications: each as it comes, a daily digest, or not at all."""
+    user.notification_emails = choice
+    save_with_history(user, actor=actor, reason=f"Notification emails: {user.get_notification_emails_display()}")
 
 
 def mark_read(*, notifications, actor) -> int:

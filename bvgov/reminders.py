@@ -1,5 +1,6 @@
 """Reminder digests: each action owner hears about their own due and overdue actions, each board's chair about the
-overdue actions of the board's reviews. Run daily by `manage.py send_reminders`.
+overdue actions of the board's reviews, and whoever asked for a daily digest of notifications about the ones they
+have not read. Run daily by `manage.py send_reminders`.
 
 Selection is three queries whatever the size of the register (actions with their owners and reports, the chairs'
 seats, the reviews' board links) and returns plain data, so it can be read and tested apart from the sending.
@@ -18,7 +19,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,8 +30,9 @@ from recommendations.models import Action
 from recommendations.querysets import open_action_q
 from reviews.models import Review
 
-from .models import ReminderSent
+from .models import Notification, ReminderSent, User
 from .selectors.boards import BOARD_KINDS, WHOLE_PROGRAMME_KINDS
+from .selectors.register import start_of_day
 
 DUE_WITHIN_DAYS = 14
 NO_OWNER = "No owner recorded"
@@ -219,6 +221,37 @@ def chair_digests(
 
 
 @dataclass
+class NotificationDigest:
+    """The notifications a person who asked for a daily digest has not read, from the days since their last one."""
+
+    recipient: str
+    name: str
+    notifications: list = field(default_factory=list)
+
+
+def notification_digests(*, today: datetime.date) -> list[NotificationDigest]:
+    """One digest per person who asked for them (bvgov.models.User.notification_emails), listing their unread
+    notifications made before today and since the day of their last digest: three queries."""
+    daily = User.objects.filter(notification_emails=User.NotificationEmails.DAILY, is_active=True).exclude(email="")
+    last = dict(
+        ReminderSent.objects.filter(kind=ReminderSent.Kind.NOTIFICATIONS)
+        .values_list("recipient")
+        .annotate(Max("date"))
+        .order_by()
+    )
+    digests: dict[int, NotificationDigest] = {}
+    unread = Notification.objects.filter(recipient__in=daily, read_at__isnull=True, created_at__lt=start_of_day(today))
+    for notification in unread.select_related("recipient").order_by("recipient_id", "created_at", "id"):
+        user = notification.recipient
+        since = last.get(user.email.lower())
+        if since is not None and notification.created_at < start_of_day(since):
+            continue  # in an earlier digest
+        digest = digests.setdefault(user.pk, NotificationDigest(recipient=user.email, name=str(user)))
+        digest.notifications.append(notification)
+    return list(digests.values())
+
+
+@dataclass
 class ReminderRun:
     """What a run did: digests sent, skipped as already sent today, failed (with why), and who could not be written
     to because the register has no address for them."""
@@ -256,6 +289,16 @@ def _owner_message(digest: OwnerDigest, today: datetime.date) -> EmailMultiAlter
         to=digest.recipient,
         template="bvgov/email/owner_digest",
         context=context,
+    )
+
+
+def _notifications_message(digest: NotificationDigest) -> EmailMultiAlternatives:
+    count = len(digest.notifications)
+    return _message(
+        subject=f"Your bvgov notifications: {count} unread",
+        to=digest.recipient,
+        template="bvgov/email/notifications_digest",
+        context={"digest": digest, "site": settings.SITE_URL.rstrip("/"), "page": site_url(reverse("notifications"))},
     )
 
 
@@ -301,19 +344,32 @@ def send_reminders(*, today: datetime.date) -> ReminderRun:
     alone (see the module's docstring)."""
     run = ReminderRun()
     actions = _actions_to_remind(today)
-    outgoing = [
-        (ReminderSent.Kind.OWNER, None, digest.recipient, partial(_owner_message, digest, today), digest.name)
-        for digest in owner_digests(today=today, actions=actions, unreachable=run.unreachable)
-    ] + [
-        (
-            ReminderSent.Kind.CHAIR,
-            digest.body_id,
-            digest.recipient,
-            partial(_chair_message, digest, today),
-            f"{digest.name}, chair of {digest.body_name}",
-        )
-        for digest in chair_digests(today=today, actions=actions, unreachable=run.unreachable)
-    ]
+    outgoing = (
+        [
+            (ReminderSent.Kind.OWNER, None, digest.recipient, partial(_owner_message, digest, today), digest.name)
+            for digest in owner_digests(today=today, actions=actions, unreachable=run.unreachable)
+        ]
+        + [
+            (
+                ReminderSent.Kind.CHAIR,
+                digest.body_id,
+                digest.recipient,
+                partial(_chair_message, digest, today),
+                f"{digest.name}, chair of {digest.body_name}",
+            )
+            for digest in chair_digests(today=today, actions=actions, unreachable=run.unreachable)
+        ]
+        + [
+            (
+                ReminderSent.Kind.NOTIFICATIONS,
+                None,
+                digest.recipient,
+                partial(_notifications_message, digest),
+                digest.name,
+            )
+            for digest in notification_digests(today=today)
+        ]
+    )
     sent_today = ReminderSent.objects.filter(date=today).values_list("recipient", "kind", "body_id")
     already = {(recipient.lower(), kind, body_id) for recipient, kind, body_id in sent_today}
     for kind, body_id, recipient, build_message, name in outgoing:

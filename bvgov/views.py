@@ -19,9 +19,9 @@ from reviews.workflow import STEPS
 
 from .charts import bar_chart
 from .filters import AuditTrailFilter
-from .forms import AsAtForm, BoardChoiceForm, DashboardForm
+from .forms import AsAtForm, BoardChoiceForm, DashboardForm, NotificationEmailsForm
 from .models import Notification, SignInEvent
-from .notifications import mark_read
+from .notifications import mark_read, set_notification_emails
 from .registry import tracked_model
 from .roles import READ_SIGN_INS, READ_TRAIL, REGISTER_APPS
 from .selectors.boards import board_dashboard, board_programmes
@@ -233,8 +233,22 @@ class NotificationsView(LoginRequiredMixin, ListView):
             F("read_at").asc(nulls_first=True), "-created_at", "-id"
         )
 
+    def get_context_data(self, **kwargs):
+        form = kwargs.pop("emails_form", None) or NotificationEmailsForm(
+            initial={"emails": self.request.user.notification_emails}
+        )
+        return super().get_context_data(emails_form=form, **kwargs)
+
     def post(self, request, *args, **kwargs):
         mine = Notification.objects.filter(recipient=request.user)
+        if "save_emails" in request.POST:
+            form = NotificationEmailsForm(request.POST)
+            if not form.is_valid():
+                self.object_list = self.get_queryset()
+                return self.render_to_response(self.get_context_data(emails_form=form), status=400)
+            set_notification_emails(user=request.user, choice=form.cleaned_data["emails"], actor=request.user)
+            messages.success(request, f"Saved: {request.user.get_notification_emails_display().lower()}.")
+            return redirect("notifications")
         if "all" in request.POST:
             count = mark_read(notifications=mine, actor=request.user)
             messages.success(request, f"{count} notification{pluralize(count)} marked as read.")

@@ -1,13 +1,17 @@
 """A challenge reaches the owner it is put to, and the answer the member who asked: in the header's count, on the
 notifications page, on My actions and by email, each written with the change it tells of."""
 
+import datetime
 import logging
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from bvgov.models import Notification
+from bvgov.notifications import mark_read
+from bvgov.reminders import send_reminders
 from recommendations import services
 from recommendations.models import Comment
 from tests.bvgov.factories import UserFactory
@@ -165,3 +169,47 @@ class RefusingBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server unreachable")
+
+
+def test_a_person_chooses_a_daily_digest_of_the_unread_ones_instead(
+    member_user, owner_client, owner_user, django_capture_on_commit_callbacks
+):
+    owner_user.email = "steve.house@example.org"
+    owner_user.save()
+    saved = owner_client.post(NOTIFICATIONS, {"emails": "daily", "save_emails": "1"}, follow=True)
+    assert "Saved: a daily digest of the unread ones." in saved.content.decode()
+    owner_user.refresh_from_db()
+    assert owner_user.history.latest().history_change_reason == "Notification emails: A daily digest of the unread ones"
+    refused = owner_client.post(NOTIFICATIONS, {"emails": "hourly", "save_emails": "1"})
+    assert refused.status_code == 400 and "Choose how to be emailed." in refused.content.decode()
+
+    action = ActionFactory(owner=owner_user.person, description="Publish the demand strategy")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_ask(subject=action, actor=member_user, question="Who signs it off?")
+        services.comment_ask(subject=action, actor=member_user, question="And when?")
+    assert mail.outbox == []  # nothing as it comes
+
+    today = timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+
+    def digests(day):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_reminders(today=day)
+        return [email for email in mail.outbox if email.subject.startswith("Your bvgov notifications")]
+
+    (digest,) = digests(tomorrow)
+    assert digest.to == ["steve.house@example.org"] and digest.subject == "Your bvgov notifications: 2 unread"
+    assert "Who signs it off?" in digest.body and "And when?" in digest.body
+    assert f"http://127.0.0.1:8000/actions/{action.pk}/#challenges" in digest.body
+    assert len(digests(tomorrow)) == 1  # once a day
+
+    # The next day's lists only what came since, and not what was read.
+    later = timezone.now() + datetime.timedelta(days=1)
+    services.comment_ask(subject=action, actor=member_user, question="Has the Federation seen it?")
+    services.comment_ask(subject=action, actor=member_user, question="Is it costed?")
+    newest = Notification.objects.order_by("-id")[:2]
+    Notification.objects.filter(pk__in=[n.pk for n in newest]).update(created_at=later)
+    mark_read(notifications=Notification.objects.filter(text__contains="Is it costed?"), actor=owner_user)
+    second = digests(tomorrow + datetime.timedelta(days=1))[-1]
+    assert second.subject == "Your bvgov notifications: 1 unread"
+    assert "Has the Federation seen it?" in second.body and "Who signs it off?" not in second.body
