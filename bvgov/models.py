@@ -275,6 +275,7 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         CHALLENGE = "challenge", "Challenge to answer"
         ANSWER = "answer", "Answer to your challenge"
+        DECISION_WAITING = "decision", "Decision waiting for your board"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -1,4 +1,5 @@
-"""Telling people: a challenge goes to the owner it is put to, its answer to the member who asked.
+"""Telling people: a challenge goes to the owner it is put to, its answer to the member who asked, and a review
+that comes to wait for a body's decision to the chair of that body.
 
 Each notification is written in the transaction of the change it tells of (the domain's signals are sent inside
 the service's transaction), with its history, so it exists exactly when the change does. Its email is sent only
@@ -12,15 +13,22 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from simple_history.signals import post_create_historical_record
 
 from core.history import save_with_history
+from programmes.models import Programme
 from recommendations import signals
+from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION
+from reviews.models import Review
 
 from .models import Notification
+from .reminders import current_chairs
+from .selectors.boards import WHOLE_PROGRAMME_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +108,37 @@ def on_challenge_answered(sender, comment, **kwargs):
     )
 
 
+def on_review_recorded(sender, instance, history_instance, **kwargs):
+    """A review's history row: if the review has just come to a stage that waits for a body's decision (reviews'
+    AWAITING_BODY_KINDS), whichever way it got there (a decision, the manager), the chairs of the bodies that take
+    it are told. The bodies are the review's own boards and its programme's, and the bodies of the whole programme's
+    kinds, as each board's dashboard lists its reviews."""
+    kinds = AWAITING_BODY_KINDS.get(instance.stage)
+    if not kinds or history_instance.history_type == "-":
+        return
+    previous = history_instance.prev_record
+    if previous is not None and previous.stage == instance.stage:
+        return
+    linked = {instance.project_board_id, instance.implementation_board_id, instance.challenge_panel_id}
+    programme = Programme.objects.filter(pk=instance.programme_id)
+    programme_bodies = programme.values_list("programme_board", "executive_body")
+    linked |= set(programme_bodies.first() or ())
+    seats = current_chairs(timezone.localdate()).filter(
+        Q(body__kind__in=WHOLE_PROGRAMME_KINDS) | Q(body_id__in=linked - {None}), body__kind__in=kinds
+    )
+    for seat in seats:
+        notify(
+            recipient=seat.person.user,
+            kind=Notification.Kind.DECISION_WAITING,
+            text=f"{instance.title} waits for {seat.body.name}: {AWAITING_DECISION[instance.stage].lower()}",
+            url=instance.get_absolute_url(),
+            actor=history_instance.history_user,
+        )
+
+
 def connect() -> None:
     signals.challenge_asked.connect(on_challenge_asked, dispatch_uid="bvgov_notify_challenge")
     signals.challenge_answered.connect(on_challenge_answered, dispatch_uid="bvgov_notify_answer")
+    post_create_historical_record.connect(
+        on_review_recorded, sender=Review.history.model, dispatch_uid="bvgov_notify_decision_waiting"
+    )

@@ -4,30 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bvgov', '0007_notifications'),
+        ("bvgov", "0007_notifications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaluser',
-            name='notification_emails',
-            field=models.CharField(choices=[('each', 'Each notification as it comes'), ('daily', 'A daily digest of the unread ones'), ('none', 'No email: I read them in bvgov')], default='each', max_length=10, verbose_name='email me'),
+            model_name="historicaluser",
+            name="notification_emails",
+            field=models.CharField(
+                choices=[
+                    ("each", "Each notification as it comes"),
+                    ("daily", "A daily digest of the unread ones"),
+                    ("none", "No email: I read them in bvgov"),
+                ],
+                default="each",
+                max_length=10,
+                verbose_name="email me",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='notification_emails',
-            field=models.CharField(choices=[('each', 'Each notification as it comes'), ('daily', 'A daily digest of the unread ones'), ('none', 'No email: I read them in bvgov')], default='each', max_length=10, verbose_name='email me'),
+            model_name="user",
+            name="notification_emails",
+            field=models.CharField(
+                choices=[
+                    ("each", "Each notification as it comes"),
+                    ("daily", "A daily digest of the unread ones"),
+                    ("none", "No email: I read them in bvgov"),
+                ],
+                default="each",
+                max_length=10,
+                verbose_name="email me",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalremindersent',
-            name='kind',
-            field=models.CharField(choices=[('owner', "Action owner's digest"), ('chair', "Board chair's digest"), ('notifications', 'Daily digest of notifications')], max_length=20),
+            model_name="historicalremindersent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("owner", "Action owner's digest"),
+                    ("chair", "Board chair's digest"),
+                    ("notifications", "Daily digest of notifications"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='remindersent',
-            name='kind',
-            field=models.CharField(choices=[('owner', "Action owner's digest"), ('chair', "Board chair's digest"), ('notifications', 'Daily digest of notifications')], max_length=20),
+            model_name="remindersent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("owner", "Action owner's digest"),
+                    ("chair", "Board chair's digest"),
+                    ("notifications", "Daily digest of notifications"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -12,10 +12,16 @@ from django.utils import timezone
 from bvgov.models import Notification
 from bvgov.notifications import mark_read
 from bvgov.reminders import send_reminders
+from core.history import save_with_history
+from programmes.choices import BodyKind, MembershipRole
 from recommendations import services
 from recommendations.models import Comment
+from reviews.choices import ReviewStage
+from reviews.services import review_change_stage
 from tests.bvgov.factories import UserFactory
+from tests.programmes.factories import BodyFactory, MembershipFactory, PersonFactory
 from tests.recommendations.factories import ActionFactory, RecommendationFactory
+from tests.reviews.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +219,32 @@ def test_a_person_chooses_a_daily_digest_of_the_unread_ones_instead(
     second = digests(tomorrow + datetime.timedelta(days=1))[-1]
     assert second.subject == "Your bvgov notifications: 1 unread"
     assert "Has the Federation seen it?" in second.body and "Who signs it off?" not in second.body
+
+
+def test_a_review_that_comes_to_wait_for_a_board_is_told_to_that_boards_chair(manager_user):
+    def chair(body, username, **dates):
+        user = UserFactory(username=username)
+        MembershipFactory(body=body, person=PersonFactory(user=user), role=MembershipRole.CHAIR, **dates)
+        return user
+
+    management_board = BodyFactory(name="MPS Management Board", kind=BodyKind.MANAGEMENT_BOARD)
+    told = chair(management_board, "commissioner")
+    chair(management_board, "former", end_date=timezone.localdate() - datetime.timedelta(days=1))
+    project_board = BodyFactory(name="Managing Demand Project Board")
+    chair(project_board, "project-chair")
+    review = ReviewFactory(title="Managing Demand", stage=ReviewStage.IN_REVIEW, project_board=project_board)
+    assert not Notification.objects.exists()
+
+    review_change_stage(review=review, actor=manager_user, stage=ReviewStage.REPORTED, reason="Final report in")
+    review.refresh_from_db()
+    review.title = "Managing Demand (final report)"
+    save_with_history(review, actor=manager_user, reason="Title as the report has it")  # the stage has not moved
+
+    (notification,) = Notification.objects.all()
+    assert notification.recipient == told
+    assert notification.kind == Notification.Kind.DECISION_WAITING
+    assert notification.text == (
+        "Managing Demand waits for MPS Management Board: management board approval of the final report"
+    )
+    assert notification.url == review.get_absolute_url()
+    assert notification.history.get().history_user == manager_user
