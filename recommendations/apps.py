@@ -9,9 +9,10 @@ class RecommendationsConfig(AppConfig):
         from programmes.decisions import register_rules
         from reviews.progress import register_progress_rules
 
-        from .models import Recommendation
+        from .models import Action, Recommendation
         from .progress import RecommendationProgressRules
-        from .workflow import RecommendationDecisionRules
+        from .workflow import ActionDecisionRules, RecommendationDecisionRules
 
         register_rules(Recommendation, RecommendationDecisionRules())
+        register_rules(Action, ActionDecisionRules())
         register_progress_rules(RecommendationProgressRules())

@@ -201,6 +201,18 @@ class ActionForm(ChangeMessageForm):
         field = self.fields["depends_on"]
         field.queryset = candidates
         field.label_from_instance = lambda action: f"{action.recommendation.number or '–'}: {action}"
+        original = self.instance.original_due_date or self.instance.due_date
+        if self.instance.pk and original:
+            self.fields["due_date"].help_text = (
+                f"{DATE_HINT}. It can move earlier, or back, with a reason; later than the original, "
+                f"{original:%d %B %Y}, only by an extension recorded from the action's page."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "due_date" in self.changed_data and not cleaned.get("change_message", "").strip():
+            self.add_error("change_message", "Say why the due date is changing: it is kept in the audit trail.")
+        return cleaned
 
 
 class CommentForm(forms.Form):
@@ -276,6 +288,15 @@ class ExtensionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the date moved."},
     )
+
+    def __init__(self, *args, noun: str = "target date", **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["revised_target_date"]
+        field.label = f"New {noun}"
+        field.error_messages = {
+            "required": f"Enter the new {noun}.",
+            "invalid": f"Enter the new {noun} as a real date, for example 31/12/2003.",
+        }
 
 
 class ArchiveForm(SeenVersionMixin, forms.Form):

@@ -252,6 +252,9 @@ class Recommendation(Archivable, models.Model):
         ).exists()
 
 
+DATE_FIELDS_KEPT = ("due_date", "original_due_date")
+
+
 class Action(Archivable, models.Model):
     """An implementation action of a recommendation: what is to be done, by whom, by when, and its state."""
 
@@ -259,6 +262,8 @@ class Action(Archivable, models.Model):
     description = models.TextField()
     owner = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="actions_owned")
     due_date = models.DateField(null=True, blank=True)
+    # The first due date set, kept as the recommendation's original target date is: a later date needs an extension.
+    original_due_date = models.DateField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
     completed_on = models.DateField(null=True, blank=True)
     rag_override = models.CharField("RAG override", max_length=10, choices=Rag.choices, blank=True)
@@ -267,6 +272,8 @@ class Action(Archivable, models.Model):
     external_dependency = models.CharField(
         max_length=300, blank=True, help_text="Something outside the register this waits on, e.g. C3i."
     )
+    # Extensions of its due date, by a body.
+    decisions = GenericRelation(Decision, content_type_field="subject_type", object_id_field="subject_id")
     history = IndexedHistoricalRecords(
         m2m_fields=[depends_on],
         # A recommendation's actions as at a day (the dashboards and the pack for a past day).
@@ -319,12 +326,60 @@ class Action(Archivable, models.Model):
     def __str__(self):
         return self.description[:80]
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._loaded_dates = {name: getattr(self, name) for name in DATE_FIELDS_KEPT}  # what the row now holds
+
     def get_absolute_url(self):
         return reverse("recommendations:action_detail", args=[self.pk])
 
     @property
     def audit_review_id(self):
         return self.recommendation.review_id
+
+    @property
+    def slipped_days(self) -> int:
+        return slipped_days(self.original_due_date, self.due_date)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # The dates as read, as Django's documentation shows for comparing a save with the row it came from: a
+        # status update, which locks and reads the row, then costs no query more to check them.
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_dates = {
+            name: value for name, value in zip(field_names, values, strict=False) if name in DATE_FIELDS_KEPT
+        }
+        return instance
+
+    def _stored_dates(self) -> dict | None:
+        if self._state.adding or self.pk is None:
+            return None
+        loaded = getattr(self, "_loaded_dates", {})
+        if len(loaded) == len(DATE_FIELDS_KEPT):
+            return loaded
+        return type(self)._base_manager.filter(pk=self.pk).values(*DATE_FIELDS_KEPT).first()
+
+    def clean(self):
+        """The first due date set is kept as the original. A due date may move earlier, or back, with a reason on
+        the history row (the edit form asks for one); later than the original only by an approved extension, which
+        recommendations.workflow marks on the action when the decision carries the new date."""
+        stored = self._stored_dates()
+        original = (stored["original_due_date"] or stored["due_date"]) if stored else None
+        moved = stored is not None and self.due_date != stored["due_date"]
+        # Written when the action is recorded, or when its date first moves (a row from before originals were kept
+        # gains it then), so that no other save changes it.
+        if stored is None or moved:
+            self.original_due_date = original or self.due_date
+        later = moved and original is not None and self.due_date is not None and self.due_date > original
+        if later and getattr(self, "_extension_decision", None) is None:
+            raise ValidationError(
+                {
+                    "due_date": f"A due date later than the original, {original:%d %B %Y}, needs an extension "
+                    "approved by a recorded decision: record the extension from the action's page."
+                }
+            )
+        if moved and original is not None and self.due_date is None:
+            raise ValidationError({"due_date": "An action that had a due date keeps one: give its date."})
 
     def can_move_to(self, status: str) -> bool:
         return status in ACTION_TRANSITIONS[self.status]

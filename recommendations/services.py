@@ -200,6 +200,34 @@ def recommendation_extend_target(
     )
 
 
+@transaction.atomic
+def action_extend_due_date(
+    *,
+    action: Action,
+    actor,
+    body,
+    meeting,
+    decided_on: datetime.date,
+    minute_reference: str,
+    revised_target_date: datetime.date,
+    rationale: str,
+):
+    """Move an action's due date later through an approved extension decision; the original date is kept."""
+    return decision_record(
+        subject=action,
+        actor=actor,
+        body=body,
+        meeting=meeting,
+        decided_on=decided_on,
+        kind=DecisionKind.APPROVE_EXTENSION,
+        outcome=DecisionOutcome.APPROVED,
+        minute_reference=minute_reference,
+        rationale=rationale,
+        reason=f"Extension to {revised_target_date:%d %B %Y}: {rationale}",
+        effect={"revised_due_date": revised_target_date},
+    )
+
+
 def archive_blockers(
     *, recommendation: Recommendation | None = None, action: Action | None = None, today: datetime.date | None = None
 ) -> list[str]:

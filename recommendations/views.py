@@ -212,6 +212,7 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             challenges=challenges_for(self.request, action),
             progress_form=ActionProgressForm(action=action) if can_update else None,
             can_edit=user.has_perm("recommendations.change_action"),
+            can_extend=user.has_perm("programmes.add_decision") and action.due_date is not None and action.is_open,
             restore_url=restore_url(user, action),
             **kwargs,
         )
@@ -495,32 +496,75 @@ class ActionProgressView(LoginRequiredMixin, TemplateResponseMixin, View):
         )
 
 
-class RecommendationExtendView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
-    """Record a body's approved extension of a recommendation's target date."""
+class ExtendView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    """Record a body's approved extension of a date: a recommendation's target, an action's due date. Each subclass
+    names its subject, the service that records the decision, and the subject's dates as the page shows them."""
 
     permission_required = "programmes.add_decision"
-    template_name = "recommendations/recommendation_extend.html"
+    template_name = "recommendations/extend.html"
     form_class = ExtensionForm
+    noun = "target date"
 
     def dispatch(self, request, *args, **kwargs):
-        self.recommendation = get_object_or_404(Recommendation.objects.select_related("source"), pk=kwargs["pk"])
+        self.subject = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    def get_queryset(self):
+        raise NotImplementedError
+
+    def dates(self) -> tuple:
+        """The original date, and the current one where it has moved from it."""
+        raise NotImplementedError
+
+    @staticmethod
+    def step(subject, **kwargs):
+        raise NotImplementedError
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "noun": self.noun}
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(recommendation=self.recommendation, **kwargs)
+        original, current = self.dates()
+        return super().get_context_data(
+            subject=self.subject, noun=self.noun, original=original, current=current, **kwargs
+        )
 
     def form_valid(self, form):
         try:
-            services.recommendation_extend_target(
-                recommendation=self.recommendation, actor=self.request.user, **form.cleaned_data
-            )
+            self.step(self.subject, actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(
-            self.request, f"Extension recorded: the target is now {form.cleaned_data['revised_target_date']:%d %B %Y}."
-        )
-        return redirect(self.recommendation.get_absolute_url())
+        new = form.cleaned_data["revised_target_date"]
+        messages.success(self.request, f"Extension recorded: the {self.noun} is now {new:%d %B %Y}.")
+        return redirect(self.subject.get_absolute_url())
+
+
+class RecommendationExtendView(ExtendView):
+    def get_queryset(self):
+        return Recommendation.objects.select_related("source")
+
+    def dates(self):
+        return self.subject.original_target_date, self.subject.revised_target_date
+
+    @staticmethod
+    def step(subject, **kwargs):
+        return services.recommendation_extend_target(recommendation=subject, **kwargs)
+
+
+class ActionExtendView(ExtendView):
+    noun = "due date"
+
+    def get_queryset(self):
+        return Action.objects.select_related("recommendation__source")
+
+    def dates(self):
+        original = self.subject.original_due_date or self.subject.due_date
+        return original, self.subject.due_date if self.subject.slipped_days else None
+
+    @staticmethod
+    def step(subject, **kwargs):
+        return services.action_extend_due_date(action=subject, **kwargs)
 
 
 class ArchiveView(LoginRequiredMixin, PermissionRequiredMixin, FormView):

@@ -65,3 +65,38 @@ class RecommendationDecisionRules:
             recommendation.revised_target_date = revised
             recommendation._extension_decision = decision
             save_with_history(recommendation, actor=actor, reason=f"{why}: target moved to {revised:%d %B %Y}")
+
+
+class ActionDecisionRules:
+    """Registered for Action in recommendations.apps: the one decision an action takes is the extension of its due
+    date past the original, by a body, with the new date."""
+
+    def check(self, *, decision, effect: dict | None = None) -> None:
+        if decision.kind != DecisionKind.APPROVE_EXTENSION:
+            raise ValidationError({"kind": "An action's decisions are extensions of its due date."})
+        if decision.outcome != DecisionOutcome.APPROVED:
+            return
+        action = decision.subject
+        revised = (effect or {}).get("revised_due_date")
+        if not isinstance(revised, datetime.date):
+            raise ValidationError("An extension is recorded with the new due date, from the action's page.")
+        if action.due_date is None:
+            raise ValidationError("Only an action with a due date can have it extended: give it one first.")
+        if revised <= action.due_date:
+            raise ValidationError({"revised_target_date": "The new due date must be later than the current one."})
+
+    def apply(self, *, decision, actor, reason: str, effect: dict | None = None) -> None:
+        if decision.outcome != DecisionOutcome.APPROVED:
+            return
+        action = type(decision.subject)._base_manager.select_for_update().get(pk=decision.subject.pk)
+        revised = effect["revised_due_date"]
+        decision.snapshot = {
+            "original_due_date": str(action.original_due_date or action.due_date),
+            "previous_due_date": str(action.due_date),
+            "revised_due_date": str(revised),
+        }
+        minute = f", minute {decision.minute_reference}" if decision.minute_reference else ""
+        action.due_date = revised
+        action._extension_decision = decision
+        why = f"{decision.get_kind_display()} by {decision.body}{minute}: due date moved to {revised:%d %B %Y}"
+        save_with_history(action, actor=actor, reason=why)

@@ -216,7 +216,9 @@ def prepare_action_create(world, n):
 
 def prepare_action_update(world, n):
     action = ActionFactory(recommendation=world["recommendation"])
-    data = {"description": "Draft the strategy.", "owner": "", "due_date": "", "external_dependency": ""}
+    # Its own due date: a date, once set, is kept, and moving it needs a reason (test_action_due_dates).
+    due = f"{action.due_date:%d/%m/%Y}"
+    data = {"description": "Draft the strategy.", "owner": "", "due_date": due, "external_dependency": ""}
     return reverse("recommendations:action_update", args=[action.pk]), data, action
 
 

@@ -500,10 +500,25 @@ class Writer:
         )
 
     def reschedule(self) -> str:
-        """An action given a due date close to today (in the admin), so that the change of day moves it."""
-        action = self._pick(self._open_actions())
+        """An action given a due date close to today, so that the change of day moves it: in the admin when it is no
+        later than the original, else by a body's extension (the admin refuses that, as the edit form does)."""
+        action = self._pick(self._open_actions().filter(due_date__isnull=False).select_related("recommendation"))
         due = self.today() + datetime.timedelta(days=self.rng.randint(-5, 60))
-        admin_change(self.admin_client, action, due_date=due.isoformat())
+        original = action.original_due_date or action.due_date
+        if due <= original:
+            admin_change(self.admin_client, action, due_date=due.isoformat())
+        elif due > action.due_date:
+            review = action.recommendation.review
+            rationale = "Waits on the Federation."
+            self._decide(
+                action,
+                self._body(review),
+                DecisionKind.APPROVE_EXTENSION,
+                rationale=rationale,
+                effect={"revised_due_date": due},
+            )
+        else:
+            raise Refused(f"action {action.pk}: {due} is after its original date and before its current one")
         return f"action {action.pk} due {action.due_date} -> {due}"
 
     # 3. Archive and restore
