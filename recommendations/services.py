@@ -173,9 +173,9 @@ def comment_answer(*, comment: Comment, actor, answer: str) -> Comment:
 
 
 @transaction.atomic
-def recommendation_extend_target(
+def extend_date(
     *,
-    recommendation: Recommendation,
+    subject: Recommendation | Action,
     actor,
     body,
     meeting,
@@ -184,9 +184,10 @@ def recommendation_extend_target(
     revised_target_date: datetime.date,
     rationale: str,
 ):
-    """Move a recommendation's target date through an approved extension decision; the original date is kept."""
+    """Move a recommendation's target date, or an action's due date, later through an approved extension decision;
+    the original date is kept. The subject's decision rules (recommendations.workflow) check and carry it out."""
     return decision_record(
-        subject=recommendation,
+        subject=subject,
         actor=actor,
         body=body,
         meeting=meeting,
@@ -197,34 +198,6 @@ def recommendation_extend_target(
         rationale=rationale,
         reason=f"Extension to {revised_target_date:%d %B %Y}: {rationale}",
         effect={"revised_target_date": revised_target_date},
-    )
-
-
-@transaction.atomic
-def action_extend_due_date(
-    *,
-    action: Action,
-    actor,
-    body,
-    meeting,
-    decided_on: datetime.date,
-    minute_reference: str,
-    revised_target_date: datetime.date,
-    rationale: str,
-):
-    """Move an action's due date later through an approved extension decision; the original date is kept."""
-    return decision_record(
-        subject=action,
-        actor=actor,
-        body=body,
-        meeting=meeting,
-        decided_on=decided_on,
-        kind=DecisionKind.APPROVE_EXTENSION,
-        outcome=DecisionOutcome.APPROVED,
-        minute_reference=minute_reference,
-        rationale=rationale,
-        reason=f"Extension to {revised_target_date:%d %B %Y}: {rationale}",
-        effect={"revised_due_date": revised_target_date},
     )
 
 

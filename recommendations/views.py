@@ -498,7 +498,7 @@ class ActionProgressView(LoginRequiredMixin, TemplateResponseMixin, View):
 
 class ExtendView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
     """Record a body's approved extension of a date: a recommendation's target, an action's due date. Each subclass
-    names its subject, the service that records the decision, and the subject's dates as the page shows them."""
+    names its subject and the subject's dates as the page shows them."""
 
     permission_required = "programmes.add_decision"
     template_name = "recommendations/extend.html"
@@ -516,10 +516,6 @@ class ExtendView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         """The original date, and the current one where it has moved from it."""
         raise NotImplementedError
 
-    @staticmethod
-    def step(subject, **kwargs):
-        raise NotImplementedError
-
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "noun": self.noun}
 
@@ -531,7 +527,7 @@ class ExtendView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            self.step(self.subject, actor=self.request.user, **form.cleaned_data)
+            services.extend_date(subject=self.subject, actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
@@ -547,10 +543,6 @@ class RecommendationExtendView(ExtendView):
     def dates(self):
         return self.subject.original_target_date, self.subject.revised_target_date
 
-    @staticmethod
-    def step(subject, **kwargs):
-        return services.recommendation_extend_target(recommendation=subject, **kwargs)
-
 
 class ActionExtendView(ExtendView):
     noun = "due date"
@@ -561,10 +553,6 @@ class ActionExtendView(ExtendView):
     def dates(self):
         original = self.subject.original_due_date or self.subject.due_date
         return original, self.subject.due_date if self.subject.slipped_days else None
-
-    @staticmethod
-    def step(subject, **kwargs):
-        return services.action_extend_due_date(action=subject, **kwargs)
 
 
 class ArchiveView(LoginRequiredMixin, PermissionRequiredMixin, FormView):

@@ -77,7 +77,7 @@ class ActionDecisionRules:
         if decision.outcome != DecisionOutcome.APPROVED:
             return
         action = decision.subject
-        revised = (effect or {}).get("revised_due_date")
+        revised = (effect or {}).get("revised_target_date")  # the new date, as for a recommendation
         if not isinstance(revised, datetime.date):
             raise ValidationError("An extension is recorded with the new due date, from the action's page.")
         if action.due_date is None:
@@ -89,7 +89,7 @@ class ActionDecisionRules:
         if decision.outcome != DecisionOutcome.APPROVED:
             return
         action = type(decision.subject)._base_manager.select_for_update().get(pk=decision.subject.pk)
-        revised = effect["revised_due_date"]
+        revised = effect["revised_target_date"]
         decision.snapshot = {
             "original_due_date": str(action.original_due_date or action.due_date),
             "previous_due_date": str(action.due_date),

@@ -515,7 +515,7 @@ class Writer:
                 self._body(review),
                 DecisionKind.APPROVE_EXTENSION,
                 rationale=rationale,
-                effect={"revised_due_date": due},
+                effect={"revised_target_date": due},
             )
         else:
             raise Refused(f"action {action.pk}: {due} is after its original date and before its current one")
