@@ -13,7 +13,6 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,14 +20,13 @@ from django.utils.text import Truncator
 from simple_history.signals import post_create_historical_record
 
 from core.history import save_with_history
-from programmes.models import Programme
 from recommendations import signals
 from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION
 from reviews.models import Review
 
 from .models import Notification
 from .reminders import current_chairs
-from .selectors.boards import WHOLE_PROGRAMME_KINDS
+from .selectors.boards import review_boards
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +88,7 @@ def _subject_line(comment) -> str:
 def on_challenge_asked(sender, comment, **kwargs):
     owner = comment.addressed_to
     notify(
-        recipient=getattr(owner, "user", None) if owner is not None else None,
+        recipient=getattr(owner, "user", None),
         kind=Notification.Kind.CHALLENGE,
         text=f"{comment.author} asks about {_subject_line(comment)}: {comment.question}",
         url=f"{comment.subject.get_absolute_url()}#challenges",
@@ -112,20 +110,14 @@ def on_review_recorded(sender, instance, history_instance, **kwargs):
     """A review's history row: if the review has just come to a stage that waits for a body's decision (reviews'
     AWAITING_BODY_KINDS), whichever way it got there (a decision, the manager), the chairs of the bodies that take
     it are told. The bodies are the review's own boards and its programme's, and the bodies of the whole programme's
-    kinds, as each board's dashboard lists its reviews."""
+    kinds, as each board's dashboard lists its reviews (bvgov.selectors.boards.review_boards)."""
     kinds = AWAITING_BODY_KINDS.get(instance.stage)
     if not kinds or history_instance.history_type == "-":
         return
     previous = history_instance.prev_record
     if previous is not None and previous.stage == instance.stage:
         return
-    linked = {instance.project_board_id, instance.implementation_board_id, instance.challenge_panel_id}
-    programme = Programme.objects.filter(pk=instance.programme_id)
-    programme_bodies = programme.values_list("programme_board", "executive_body")
-    linked |= set(programme_bodies.first() or ())
-    seats = current_chairs(timezone.localdate()).filter(
-        Q(body__kind__in=WHOLE_PROGRAMME_KINDS) | Q(body_id__in=linked - {None}), body__kind__in=kinds
-    )
+    seats = current_chairs(timezone.localdate()).filter(body__in=review_boards(instance.pk), body__kind__in=kinds)
     for seat in seats:
         notify(
             recipient=seat.person.user,

@@ -31,7 +31,7 @@ from recommendations.querysets import open_action_q
 from reviews.models import Review
 
 from .models import Notification, ReminderSent, User
-from .selectors.boards import BOARD_KINDS, WHOLE_PROGRAMME_KINDS
+from .selectors.boards import BOARD_KINDS, REVIEW_BOARD_LINKS, WHOLE_PROGRAMME_KINDS
 from .selectors.register import start_of_day
 
 DUE_WITHIN_DAYS = 14
@@ -149,14 +149,7 @@ def owner_digests(
 
 def _review_ids_by_body(body_ids: set[int], kinds: dict[int, str]) -> dict[int, set[int]]:
     """Which reviews each body answers for, by the rule of bvgov.selectors.boards.board_reviews, in one query."""
-    links = Review.objects.values_list(
-        "id",
-        "project_board_id",
-        "implementation_board_id",
-        "challenge_panel_id",
-        "programme__programme_board_id",
-        "programme__executive_body_id",
-    )
+    links = Review.objects.values_list("id", *(f"{link}_id" for link in REVIEW_BOARD_LINKS))
     by_body: dict[int, set[int]] = {body_id: set() for body_id in body_ids}
     for review_id, *linked in links:
         for body_id in body_ids:

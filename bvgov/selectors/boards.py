@@ -2,8 +2,10 @@
 and a summary of what changed in its reviews since it last met."""
 
 import datetime
+import operator
 from collections import Counter
 from dataclasses import dataclass
+from functools import reduce
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, F, Q, Subquery
@@ -48,16 +50,27 @@ def boards():
     return Body.objects.filter(kind__in=BOARD_KINDS).order_by("name")
 
 
+# How a review names the bodies that oversee it, besides those of the whole programme's kinds, which oversee all.
+REVIEW_BOARD_LINKS = (
+    "project_board",
+    "implementation_board",
+    "challenge_panel",
+    "programme__programme_board",
+    "programme__executive_body",
+)
+
+
 def board_reviews(body: Body):
     if body.kind in WHOLE_PROGRAMME_KINDS:
         return Review.objects.all()
-    return Review.objects.filter(
-        Q(project_board=body)
-        | Q(implementation_board=body)
-        | Q(challenge_panel=body)
-        | Q(programme__programme_board=body)
-        | Q(programme__executive_body=body)
-    )
+    return Review.objects.filter(reduce(operator.or_, (Q(**{link: body}) for link in REVIEW_BOARD_LINKS)))
+
+
+def review_boards(review_id: int):
+    """The bodies that oversee a review, as board_reviews finds its reviews: its own and its programme's boards, and
+    those of the whole programme's kinds."""
+    linked = Review.objects.filter(pk=review_id).values_list(*(f"{link}_id" for link in REVIEW_BOARD_LINKS)).first()
+    return Body.objects.filter(Q(kind__in=WHOLE_PROGRAMME_KINDS) | Q(pk__in=[pk for pk in linked or () if pk]))
 
 
 def board_programmes(body: Body):
