@@ -40,27 +40,25 @@ class QuickSelect(forms.Select):
 
     def _options(self, selected) -> str:
         selected = set(selected)
-        multiple = self.allow_multiple_selected
-
-        def option(value, label) -> str:
-            text = "" if value is None else str(value)
-            chosen = text in selected
-            if not isinstance(value, int):  # a primary key needs no escaping; a choice list's own value may
-                text = escape(text)
-            if chosen:
-                if not multiple:
-                    selected.clear()  # the first match only, as Django marks it
-                return f'<option value="{text}" selected>{escape(str(label))}</option>'
-            return f'<option value="{text}">{escape(str(label))}</option>'
-
         parts = []
-        for value, label in self._choice_pairs():
+        has_selected = False
+
+        def option(option_value, label):
+            nonlocal has_selected
+            text = "" if option_value is None else str(option_value)
+            mark = ""
+            if text in selected and (self.allow_multiple_selected or not has_selected):
+                has_selected, mark = True, " selected"
+            parts.append(f'<option value="{escape(text)}"{mark}>{escape(str(label))}</option>')
+
+        for option_value, label in self._choice_pairs():
             if isinstance(label, list | tuple):
-                parts.append(f'<optgroup label="{escape(str(value))}">')
-                parts.extend(option(inner_value, inner_label) for inner_value, inner_label in label)
+                parts.append(f'<optgroup label="{escape(str(option_value))}">')
+                for inner_value, inner_label in label:
+                    option(inner_value, inner_label)
                 parts.append("</optgroup>")
             else:
-                parts.append(option(value, label))
+                option(option_value, label)
         return "\n".join(parts)
 
 
