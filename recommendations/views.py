@@ -17,6 +17,7 @@ from django.views.generic.base import TemplateResponseMixin
 from core.editing import RegisterCreateView, RegisterUpdateView
 from core.history import StaleEditError, latest_version_subquery
 from core.listing import Column, RegisterListView
+from core.pagination import first_rows_and_count
 
 from . import selectors, services
 from .choices import Rag
@@ -399,10 +400,12 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
         page = Paginator(actions, self.paginate_by).get_page(self.request.GET.get("page"))
         recommendations = selectors.my_recommendations(person=person)
         recommendation_count = recommendations.count() if person is not None else 0
-        challenges = list(selectors.challenges_waiting(person=person)[: self.challenges_shown + 1])
+        challenges, challenge_count = first_rows_and_count(
+            selectors.challenges_waiting(person=person), self.challenges_shown
+        )
         return super().get_context_data(
-            challenges=challenges[: self.challenges_shown],
-            more_challenges=len(challenges) > self.challenges_shown,
+            challenges=challenges,
+            challenge_count=challenge_count,
             person=person,
             today=timezone.localdate(),
             page_obj=page,

@@ -81,6 +81,11 @@ def test_a_challenge_reaches_the_owner_and_the_answer_reaches_the_member(
     assert "Steve House answered your challenge" in told and "the new one is in March" in told
     assert mail.outbox[-1].to == ["toby.harris@example.org"]
     assert "Challenges waiting" not in owner_client.get(reverse("recommendations:my_actions")).content.decode()
+    for number in range(12):
+        services.comment_ask(subject=action, actor=member_user, question=f"Question {number}?")
+    many = owner_client.get(reverse("recommendations:my_actions")).content.decode()
+    assert "The oldest 10 of 12: answer them to see the rest." in many
+    assert "Question 9?" in many and "Question 10?" not in many
 
 
 def test_opening_a_notification_marks_it_read_with_its_history_and_goes_to_the_record(
