@@ -224,7 +224,8 @@ class NotificationDigest:
 
 def notification_digests(*, today: datetime.date) -> list[NotificationDigest]:
     """One digest per person who asked for them (bvgov.models.User.notification_emails), listing their unread
-    notifications made before today and since the day of their last digest: three queries."""
+    notifications made before today and since the day of their last digest: two queries (their last digests; the
+    notifications, of the people who asked, with them)."""
     daily = User.objects.filter(notification_emails=User.NotificationEmails.DAILY, is_active=True).exclude(email="")
     last = dict(
         ReminderSent.objects.filter(kind=ReminderSent.Kind.NOTIFICATIONS)
