@@ -294,3 +294,12 @@ class Notification(models.Model):
 
     def get_absolute_url(self):
         return self.url
+
+    @property
+    def why(self) -> str:
+        """Why the person is told, as their email says."""
+        return {
+            self.Kind.CHALLENGE: "the challenge was put to you as the owner",
+            self.Kind.ANSWER: "you asked the question",
+            self.Kind.DECISION_WAITING: "you chair the body that takes the decision",
+        }[self.kind]
