@@ -276,6 +276,9 @@ class Notification(models.Model):
         CHALLENGE = "challenge", "Challenge to answer"
         ANSWER = "answer", "Answer to your challenge"
         DECISION_WAITING = "decision", "Decision waiting for your board"
+        VERIFICATION_REQUEST = "verify", "Recommendation to verify"
+        VERIFICATION_OUTCOME = "verified", "Verification of your recommendation"
+        RISK_REVIEW = "risk_review", "Accepted risk due for review"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -302,4 +305,7 @@ class Notification(models.Model):
             self.Kind.CHALLENGE: "the challenge was put to you as the owner",
             self.Kind.ANSWER: "you asked the question",
             self.Kind.DECISION_WAITING: "you chair the body that takes the decision",
+            self.Kind.VERIFICATION_REQUEST: "you verify the recommendations of its report",
+            self.Kind.VERIFICATION_OUTCOME: "you own the recommendation, or reported it implemented",
+            self.Kind.RISK_REVIEW: "you own the recommendation, or manage its programme",
         }[self.kind]

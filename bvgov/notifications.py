@@ -1,5 +1,6 @@
-"""Telling people: a challenge goes to the owner it is put to, its answer to the member who asked, and a review
-that comes to wait for a body's decision to the chair of that body.
+"""Telling people: a challenge goes to the owner it is put to, its answer to the member who asked, a review that
+comes to wait for a body's decision to the chair of that body, a recommendation reported implemented to its
+verifier, and the verifier's outcome to its owner.
 
 Each notification is written in the transaction of the change it tells of (the domain's signals are sent inside
 the service's transaction), with its history, so it exists exactly when the change does. Its email is sent only
@@ -7,6 +8,7 @@ after that transaction commits: a mail server that refuses it changes nothing in
 logged for the administrator; the notification stays on the person's notifications page either way.
 """
 
+import datetime
 import logging
 from functools import partial
 
@@ -21,12 +23,15 @@ from simple_history.signals import post_create_historical_record
 
 from core.history import save_with_history
 from recommendations import signals
+from recommendations.choices import ImplementationStatus
+from recommendations.models import Recommendation
 from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION
 from reviews.models import Review
 
 from .models import Notification
 from .reminders import current_chairs
 from .selectors.boards import review_boards
+from .selectors.register import start_of_day
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +133,65 @@ def on_review_recorded(sender, instance, history_instance, **kwargs):
         )
 
 
+def on_verification_requested(sender, recommendation, verifier, actor, **kwargs):
+    notify(
+        recipient=getattr(verifier, "user", None),
+        kind=Notification.Kind.VERIFICATION_REQUEST,
+        text=f"{actor} reports {recommendation} implemented: accept it or say why not",
+        url=f"{recommendation.get_absolute_url()}#verification",
+        actor=actor,
+    )
+
+
+def on_verification_decided(sender, recommendation, accepted, note, actor, reported_by, **kwargs):
+    """The owner is told, and whoever reported it implemented if that was someone else (the programme manager)."""
+    outcome = "accepted as implemented" if accepted else "did not accept as implemented"
+    for recipient in {getattr(recommendation.owner, "user", None), reported_by} - {None}:
+        notify(
+            recipient=recipient,
+            kind=Notification.Kind.VERIFICATION_OUTCOME,
+            text=f"{actor} {outcome} {recommendation}: {note}",
+            url=f"{recommendation.get_absolute_url()}#verification",
+            actor=actor,
+        )
+
+
+# How long before an accepted risk's review date its owner and the programme manager are told.
+RISK_REVIEW_NOTICE_DAYS = 14
+
+
+def remind_risk_reviews(*, today) -> int:
+    """Tell the owner and the programme manager of each risk accepted whose review date is within
+    RISK_REVIEW_NOTICE_DAYS (or past), once for each review date; how many were told. Run daily by send_reminders."""
+    recommendations = Recommendation.objects.filter(
+        implementation_status=ImplementationStatus.RISK_ACCEPTED,
+        risk_review_date__lte=today + datetime.timedelta(days=RISK_REVIEW_NOTICE_DAYS),
+    ).select_related("owner__user", "source__programme__manager__user")
+    told = 0
+    for recommendation in recommendations:
+        url = recommendation.get_absolute_url() + "#verification"
+        notice_from = start_of_day(recommendation.risk_review_date - datetime.timedelta(days=RISK_REVIEW_NOTICE_DAYS))
+        if Notification.objects.filter(kind=Notification.Kind.RISK_REVIEW, url=url, created_at__gte=notice_from):
+            continue
+        manager = recommendation.source.programme.manager
+        for person in {recommendation.owner, manager} - {None}:
+            with transaction.atomic():
+                told += bool(
+                    notify(
+                        recipient=getattr(person, "user", None),
+                        kind=Notification.Kind.RISK_REVIEW,
+                        text=f"The risk accepted on {recommendation} is due for review by "
+                        f"{recommendation.risk_review_date:%d %B %Y}",
+                        url=url,
+                        actor=None,
+                    )
+                )
+    return told
+
+
 def connect() -> None:
+    signals.verification_requested.connect(on_verification_requested, dispatch_uid="bvgov_notify_verify")
+    signals.verification_decided.connect(on_verification_decided, dispatch_uid="bvgov_notify_verified")
     signals.challenge_asked.connect(on_challenge_asked, dispatch_uid="bvgov_notify_challenge")
     signals.challenge_answered.connect(on_challenge_answered, dispatch_uid="bvgov_notify_answer")
     post_create_historical_record.connect(

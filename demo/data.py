@@ -1913,6 +1913,8 @@ SOURCES = {
         "published_on": ON_DA,
         "programme": "bvp-2002-03",
         "inspection": "district-audit-2002-03",
+        # Someone independent of the owners verifies an audit's recommendations: the MPS's inspection liaison unit.
+        "verifier": "head_ilau",
         "on": ON_DA,
         "cite": REPORT_DA,
         "defaults": {"owner": DA_OWNER, "decision_status": DecisionStatus.ACCEPTED},
@@ -1952,6 +1954,8 @@ SOURCES = {
         "published_on": HMIC_PUBLISHED,
         "programme": "bvp-2002-03",
         "inspection": "hmic-managing-demand",
+        # The inspectorate checks its own recommendations before they count as implemented.
+        "verifier": "hmic_officer",
         "on": HMIC_PUBLISHED,
         "cite": REPORT_HMIC,
         "defaults": {"decision_status": DecisionStatus.PROPOSED},

@@ -405,6 +405,7 @@ class DemoLoader:
                     "programme": self.programmes[record["programme"]],
                     **self.refs(record, self.reviews, ("review",)),
                     **self.refs(record, self.inspections, ("inspection",)),
+                    **self.refs(record, self.people, ("verifier",)),
                     **pick(record, "kind", "reference", "published_on"),
                 },
                 on=record["on"],
@@ -448,6 +449,13 @@ class DemoLoader:
             if change["fields"].get("implementation_status") == ImplementationStatus.IMPLEMENTED:
                 how = change.get("how", change["reason"])
                 self.report_progress(recommendation, on=change["on"], note=how, reason=change["reason"])
+                # The report that says it is done is its verification: it was written after the fact, by others.
+                recorded = {
+                    "closed_at": at(change["on"]),
+                    "closure_note": f"Implemented, as {source_record['cite']} records.",
+                }
+                change = {**change, "fields": {**change["fields"], **recorded}}
+                recommendation._closure = source_record["cite"]
             if created:
                 self.apply_changes(recommendation, [change])
         actions = []

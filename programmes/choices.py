@@ -45,6 +45,7 @@ class DecisionKind(models.TextChoices):
     REJECT_RECOMMENDATION = "reject_recommendation", "Reject recommendation (not pursued)"
     APPROVE_EXTENSION = "approve_extension", "Approve extension of a target date"
     APPROVE_COMPLETION = "approve_completion", "Approve completion"
+    ACCEPT_RISK = "accept_risk", "Accept the risk of not implementing a recommendation"
     NOTE = "note", "Note"
 
 

@@ -43,8 +43,24 @@ DECISION_STATUSES_NEEDING_RATIONALE = (DecisionStatus.PARTLY_ACCEPTED, DecisionS
 class ImplementationStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"
-    IMPLEMENTED = "implemented", "Implemented"
+    # The owner says it is done; it counts as implemented only once its verifier accepts it.
+    AWAITING_VERIFICATION = "awaiting_verification", "Awaiting verification"
+    IMPLEMENTED = "implemented", "Implemented (verified)"
     SUPERSEDED = "superseded", "Superseded"
+    RISK_ACCEPTED = "risk_accepted", "Risk accepted"
+    NOT_IMPLEMENTED = "not_implemented", "Not implemented"
+
+
+# A recommendation in one of these is closed: nothing more is owed on it.
+IMPLEMENTATION_CLOSED_STATUSES = (
+    ImplementationStatus.IMPLEMENTED,
+    ImplementationStatus.SUPERSEDED,
+    ImplementationStatus.RISK_ACCEPTED,
+    ImplementationStatus.NOT_IMPLEMENTED,
+)
+# What the programme manager sets by editing; the rest come only from the verification and closure steps
+# (recommendations.services), each with who, when and why.
+IMPLEMENTATION_STATUSES_EDITABLE = (ImplementationStatus.NOT_STARTED, ImplementationStatus.IN_PROGRESS)
 
 
 class ActionStatus(models.TextChoices):

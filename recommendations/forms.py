@@ -4,7 +4,7 @@ from core.editing import ChangeMessageForm, SeenVersionMixin
 from core.history import StaleEditError, check_not_stale
 from programmes.models import Body, Meeting
 
-from .choices import ActionStatus, Rag
+from .choices import IMPLEMENTATION_STATUSES_EDITABLE, ActionStatus, ImplementationStatus, Rag
 from .models import Action, Recommendation
 
 MAX_EVIDENCE_MB = 10
@@ -59,16 +59,7 @@ class ActionProgressForm(SeenVersionMixin, forms.Form):
         self.track_version_of(action)
 
     def clean_evidence(self):
-        evidence = self.cleaned_data.get("evidence")
-        if evidence is None:
-            return None
-        if evidence.size > MAX_EVIDENCE_BYTES:
-            raise forms.ValidationError(f"The evidence file must be smaller than {MAX_EVIDENCE_MB} MB.")
-        if not evidence.name.lower().endswith(EVIDENCE_EXTENSIONS):
-            raise forms.ValidationError(
-                "The evidence must be a PDF, Word, Excel, OpenDocument, CSV, text or image file."
-            )
-        return evidence
+        return _clean_evidence(self.cleaned_data.get("evidence"))
 
     def clean(self):
         cleaned = super().clean()
@@ -131,7 +122,6 @@ class RecommendationForm(ChangeMessageForm):
             "target_ongoing",
             "original_target_date",
             "implementation_status",
-            "implemented_on",
             "funding_amount",
             "funding_source",
             "outcomes",
@@ -142,23 +132,34 @@ class RecommendationForm(ChangeMessageForm):
             "source_note": "What the report says",
             "timescale": "Timescale as the report gives it",
             "target_ongoing": "Ongoing: there is no target date",
-            "implemented_on": "Implemented on",
             "funding_amount": "Funding (£)",
         }
         help_texts = {
             "review": "Leave blank to take the review of the source report.",
             "original_target_date": DATE_HINT,
-            "implemented_on": DATE_HINT,
+            "implementation_status": "Implemented, superseded and the other closures are recorded from the "
+            "recommendation's page, each with who and why.",
         }
         widgets = {
             "text": forms.Textarea(attrs={"rows": 4}),
             "source_note": forms.Textarea(attrs={"rows": 3}),
             "response": forms.Textarea(attrs={"rows": 4}),
             "original_target_date": _date_field_widget(),
-            "implemented_on": _date_field_widget(),
             "outcomes": forms.CheckboxSelectMultiple,
             "indicators": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the open statuses are edited here; a recommendation reported implemented or closed keeps its status
+        # until the verifier or the manager moves it on from its page.
+        if self.instance.implementation_status not in IMPLEMENTATION_STATUSES_EDITABLE:
+            del self.fields["implementation_status"]
+        else:
+            editable = IMPLEMENTATION_STATUSES_EDITABLE
+            self.fields["implementation_status"].choices = [
+                (value, label) for value, label in ImplementationStatus.choices if value in editable
+            ]
 
     def clean(self):
         cleaned = super().clean()
@@ -314,3 +315,168 @@ class ArchiveForm(SeenVersionMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if instance is not None:
             self.track_version_of(instance)
+
+
+def _clean_evidence(evidence):
+    if evidence is None:
+        return None
+    if evidence.size > MAX_EVIDENCE_BYTES:
+        raise forms.ValidationError(f"The evidence file must be smaller than {MAX_EVIDENCE_MB} MB.")
+    if not evidence.name.lower().endswith(EVIDENCE_EXTENSIONS):
+        raise forms.ValidationError("The evidence must be a PDF, Word, Excel, OpenDocument, CSV, text or image file.")
+    return evidence
+
+
+class ReportImplementedForm(SeenVersionMixin, forms.Form):
+    """The owner's report that a recommendation is implemented, with how and the evidence, for its verifier."""
+
+    note = forms.CharField(
+        label="How was it implemented?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say how the recommendation was implemented."},
+    )
+    evidence_file = forms.FileField(
+        label="Evidence",
+        required=False,
+        help_text=f"Minutes, a policy, a report: a PDF, Word, Excel, OpenDocument, CSV, text or image file, smaller "
+        f"than {MAX_EVIDENCE_MB} MB. Optional only if earlier updates already carry evidence.",
+    )
+    evidence_description = forms.CharField(label="What the evidence is (optional)", required=False, max_length=300)
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version_of(recommendation)
+
+    def clean_evidence_file(self):
+        return _clean_evidence(self.cleaned_data.get("evidence_file"))
+
+
+class VerifyForm(SeenVersionMixin, forms.Form):
+    """The verifier's outcome: accepted as implemented, or not, with a note either way."""
+
+    outcome = forms.ChoiceField(
+        label="Is it implemented?",
+        choices=[("accept", "Yes: accept it as implemented"), ("reject", "No: send it back to the owner")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you accept it as implemented."},
+    )
+    note = forms.CharField(
+        label="What you checked, or why it is not accepted",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what you checked, or why it is not accepted."},
+    )
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version_of(recommendation)
+
+
+class CloseForm(SeenVersionMixin, forms.Form):
+    """Closing a recommendation that will not be implemented as written, with the reason."""
+
+    outcome = forms.ChoiceField(
+        label="How is it closed?",
+        choices=[
+            (ImplementationStatus.SUPERSEDED, "Superseded by another recommendation"),
+            (ImplementationStatus.NOT_IMPLEMENTED, "Not implemented"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the recommendation is closed."},
+    )
+    superseded_by = forms.ModelChoiceField(
+        label="Superseded by",
+        queryset=Recommendation.objects.none(),
+        required=False,
+        empty_label="Choose the recommendation",
+        help_text="Only for superseded: a recommendation of the same programme.",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the recommendation is closed."},
+    )
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version_of(recommendation)
+        field = self.fields["superseded_by"]
+        field.queryset = (
+            Recommendation.objects.filter(source__programme_id=recommendation.source.programme_id)
+            .exclude(pk=recommendation.pk)
+            .select_related("source")
+            .order_by("source__title", "number", "id")
+        )
+        field.label_from_instance = lambda rec: f"{rec.source.title}: {rec.number or 'unnumbered'} — {rec.text[:80]}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == ImplementationStatus.SUPERSEDED and not cleaned.get("superseded_by"):
+            self.add_error("superseded_by", "Choose the recommendation that supersedes it.")
+        return cleaned
+
+
+class RiskAcceptanceForm(forms.Form):
+    """A body's decision to accept the risk of not implementing a recommendation."""
+
+    body = forms.ModelChoiceField(
+        label="Body that accepted the risk",
+        queryset=Body.objects.none(),
+        empty_label="Choose the body",
+        error_messages={"required": "Choose the body that accepted the risk."},
+    )
+    meeting = forms.ModelChoiceField(
+        label="Meeting (optional)",
+        queryset=Meeting.objects.none(),
+        required=False,
+        empty_label="Not at a meeting",
+    )
+    decided_on = forms.DateField(
+        label="Decided on",
+        help_text=DATE_HINT,
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the date the risk was accepted.",
+            "invalid": "Enter the date the risk was accepted as a real date, for example 31/12/2003.",
+        },
+    )
+    minute_reference = forms.CharField(
+        label="Minute reference", max_length=100, error_messages={"required": "Enter the minute that records it."}
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the rationale for accepting the risk of not implementing it."},
+    )
+    risk_review_date = forms.DateField(
+        label="Review the risk by",
+        help_text=f"{DATE_HINT}. Its owner and the programme manager are reminded before this date.",
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the date the risk is reviewed again.",
+            "invalid": "Enter the review date as a real date, for example 31/12/2003.",
+        },
+    )
+
+    def __init__(self, *args, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = Body.objects.filter(pk__in=[body.pk for body in bodies]).order_by("name")
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(body__in=[body.pk for body in bodies]).select_related("body").order_by("-date")
+        )
+
+
+class ReopenForm(SeenVersionMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is it reopened?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the recommendation is reopened."},
+    )
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version_of(recommendation)

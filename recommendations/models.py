@@ -19,6 +19,7 @@ from .choices import (
     ACTION_CLOSED_STATUSES,
     ACTION_TRANSITIONS,
     DECISION_STATUSES_NEEDING_RATIONALE,
+    IMPLEMENTATION_STATUSES_EDITABLE,
     ActionStatus,
     CostBand,
     DecisionStatus,
@@ -54,6 +55,15 @@ class Source(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="sources")
     review = models.ForeignKey(Review, null=True, blank=True, on_delete=models.PROTECT, related_name="sources")
     inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="sources")
+    verifier = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sources_verified",
+        help_text="Who confirms that its recommendations are implemented before they count: the inspectorate's "
+        "person for an inspection, internal audit for an audit. Blank: the programme manager.",
+    )
     decisions = GenericRelation(Decision, content_type_field="subject_type", object_id_field="subject_id")
     history = HistoricalRecords()
 
@@ -76,6 +86,11 @@ class Source(models.Model):
     @property
     def decisions_possible_from(self) -> tuple[datetime.date | None, str]:
         return self.published_on, f"{self.title} was published"
+
+    @property
+    def effective_verifier(self) -> Person | None:
+        """The person who verifies its recommendations: its own verifier, else its programme's manager."""
+        return self.verifier or self.programme.manager
 
 
 # Once a body has accepted a recommendation, its original target date is the one it is held to.
@@ -119,9 +134,26 @@ class Recommendation(Archivable, models.Model):
     decision_status = models.CharField(max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED)
     decision_rationale = models.TextField(blank=True)
     implementation_status = models.CharField(
-        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
+        max_length=30, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
     )
     implemented_on = models.DateField(null=True, blank=True)
+    # The owner's report that it is implemented, which the source's verifier then accepts or rejects.
+    reported_implemented_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    reported_implemented_on = models.DateField(null=True, blank=True, editable=False)
+    # Who closed it (the verifier who accepted it, or who recorded it superseded, risk accepted or not implemented),
+    # when, and their note. Blank for a recommendation recorded as implemented from a report before this was kept.
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closure_note = models.TextField(blank=True, editable=False)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes", editable=False
+    )
+    # A risk accepted is looked at again on this date; its owner and the programme manager are reminded before it.
+    risk_review_date = models.DateField(null=True, blank=True, editable=False)
     funding_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     funding_source = models.CharField(max_length=300, blank=True)
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="recommendations")
@@ -169,6 +201,18 @@ class Recommendation(Archivable, models.Model):
                 condition=models.Q(funding_amount__isnull=True) | models.Q(funding_amount__gte=0),
                 name="recommendation_funding_not_negative",
                 violation_error_message="Funding cannot be negative.",
+            ),
+            CheckConstraint(
+                condition=~models.Q(implementation_status=ImplementationStatus.SUPERSEDED)
+                | models.Q(superseded_by__isnull=False),
+                name="recommendation_superseded_names_successor",
+                violation_error_message="A superseded recommendation names the recommendation that supersedes it.",
+            ),
+            CheckConstraint(
+                condition=~models.Q(implementation_status=ImplementationStatus.RISK_ACCEPTED)
+                | models.Q(risk_review_date__isnull=False),
+                name="recommendation_risk_accepted_has_review_date",
+                violation_error_message="A risk accepted is reviewed again: give the date.",
             ),
         ]
         indexes = [models.Index(fields=["decision_status", "implementation_status"], name="rec_status_idx")]
@@ -230,6 +274,19 @@ class Recommendation(Archivable, models.Model):
                 {
                     "revised_target_date": "A revised target date needs an extension approved by a recorded decision: "
                     "record the extension from the recommendation's page."
+                }
+            )
+        status_moves = stored is None or stored["implementation_status"] != self.implementation_status
+        if (
+            status_moves
+            and self.implementation_status not in IMPLEMENTATION_STATUSES_EDITABLE
+            and getattr(self, "_closure", None) is None
+        ):
+            raise ValidationError(
+                {
+                    "implementation_status": f"A recommendation becomes "
+                    f"“{self.get_implementation_status_display().lower()}” only from its page: the owner reports it "
+                    "implemented, its verifier accepts it, or it is closed with a reason."
                 }
             )
         newly_implemented = self.implementation_status == ImplementationStatus.IMPLEMENTED and (

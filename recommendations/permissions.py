@@ -41,3 +41,32 @@ def can_answer(user, comment: Comment, subject: Recommendation | Action) -> bool
         return True
     person = person_of(user)
     return person is not None and person.pk in {comment.addressed_to_id, subject.owner_id}
+
+
+def can_report_implemented(user, recommendation: Recommendation) -> bool:
+    """The programme manager; and, if their role records progress, the recommendation's owner or the person who
+    owns every one of its actions (the work it took is theirs)."""
+    if recommendation.is_archived:
+        return False
+    if user.has_perm("recommendations.change_recommendation"):
+        return True
+    person = person_of(user)
+    if person is None or not user.has_perm("recommendations.add_progressupdate"):
+        return False
+    if recommendation.owner_id == person.pk:
+        return True
+    # The actions as the page read them, if it did (the recommendation's page prefetches them).
+    return {action.owner_id for action in recommendation.actions.all()} == {person.pk}
+
+
+def can_verify(user, recommendation: Recommendation) -> bool:
+    """Only the person who verifies the recommendation's source (Source.effective_verifier), whatever their role:
+    an inspector verifies their inspection's recommendations though their role changes nothing else."""
+    person = person_of(user)
+    verifier = recommendation.source.effective_verifier
+    return person is not None and verifier is not None and verifier.pk == person.pk and not recommendation.is_archived
+
+
+def can_close(user, recommendation: Recommendation) -> bool:
+    """Recording a recommendation superseded, not implemented, or reopened is the programme manager's."""
+    return not recommendation.is_archived and user.has_perm("recommendations.change_recommendation")

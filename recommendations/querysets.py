@@ -9,10 +9,10 @@ from django.db.models import OuterRef, Q, Subquery
 from .choices import (
     ACTION_CLOSED_STATUSES,
     DUE_SOON_DAYS,
+    IMPLEMENTATION_CLOSED_STATUSES,
     STALE_UPDATE_DAYS,
     ActionStatus,
     DecisionStatus,
-    ImplementationStatus,
     Rag,
 )
 
@@ -67,10 +67,9 @@ def accepted_q(prefix: str = "") -> Q:
 
 
 def outstanding_recommendation_q(prefix: str = "") -> Q:
-    """Accepted and not yet implemented or superseded: what is still owed."""
-    return accepted_q(prefix) & ~Q(
-        **{f"{prefix}implementation_status__in": (ImplementationStatus.IMPLEMENTED, ImplementationStatus.SUPERSEDED)}
-    )
+    """Accepted and not yet closed (implemented and verified, superseded, risk accepted or not implemented): what is
+    still owed. One awaiting verification is still owed."""
+    return accepted_q(prefix) & ~Q(**{f"{prefix}implementation_status__in": IMPLEMENTATION_CLOSED_STATUSES})
 
 
 def no_owner_q() -> Q:

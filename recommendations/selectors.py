@@ -141,7 +141,15 @@ def recommendation_list():
 def recommendation_detail(*, pk: int) -> Recommendation:
     """One recommendation with everything its page shows, each relation fetched once."""
     queryset = Recommendation.all_objects.select_related(
-        "source__review", "source__inspection", "review", "owner"
+        "source__review",
+        "source__inspection",
+        "source__verifier",
+        "source__programme__manager",
+        "review",
+        "owner",
+        "reported_implemented_by",
+        "closed_by",
+        "superseded_by__source",
     ).prefetch_related(
         "indicators",
         "outcomes",

@@ -14,9 +14,16 @@ from programmes.models import Person
 from programmes.services import decision_record
 
 from . import signals
-from .choices import ActionStatus, DecisionStatus, Rag
-from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
-from .permissions import can_update_action
+from .choices import (
+    ACTION_CLOSED_STATUSES,
+    IMPLEMENTATION_CLOSED_STATUSES,
+    ActionStatus,
+    DecisionStatus,
+    ImplementationStatus,
+    Rag,
+)
+from .models import DECISION_STATUSES_COMMITTED, Action, Comment, Evidence, ProgressUpdate, Recommendation
+from .permissions import can_close, can_report_implemented, can_update_action, can_verify, person_of
 from .querysets import overdue_action_q, red_action_q
 
 
@@ -326,3 +333,226 @@ def action_restore(*, action: Action, actor, reason: str, seen_version: int | No
     if Recommendation.all_objects.filter(pk=locked.recommendation_id, archived_at__isnull=False).exists():
         raise ValidationError("Its recommendation is archived: restore the recommendation, and its actions with it.")
     return _restore(locked, actor=actor, reason=f"Restored: {reason}")
+
+
+# Verification before closure: the owner's word that a recommendation is implemented is checked by someone
+# independent (its source's verifier) before it counts; the other ways a recommendation closes each say why.
+
+
+def _lock_recommendation(pk: int, *, seen_version: int | None = None) -> Recommendation:
+    locked = (
+        Recommendation.objects.select_for_update(of=("self",))
+        .select_related("source__programme__manager", "source__verifier", "owner")
+        .get(pk=pk)
+    )
+    check_not_stale(locked, seen_version)
+    return locked
+
+
+def _has_evidence(recommendation: Recommendation) -> bool:
+    return Evidence.objects.filter(
+        Q(update__recommendation_id=recommendation.pk) | Q(update__action__recommendation_id=recommendation.pk)
+    ).exists()
+
+
+def _refuse_if_closed(recommendation: Recommendation) -> None:
+    if recommendation.implementation_status in IMPLEMENTATION_CLOSED_STATUSES:
+        raise ValidationError(
+            f"This recommendation is already closed ({recommendation.get_implementation_status_display().lower()})."
+        )
+
+
+@transaction.atomic
+def recommendation_report_implemented(
+    *,
+    recommendation: Recommendation,
+    actor,
+    note: str,
+    evidence_file=None,
+    evidence_description: str = "",
+    today: datetime.date | None = None,
+    seen_version: int | None = None,
+) -> Recommendation:
+    """The owner's report that an accepted recommendation is implemented: every action is complete (or cancelled)
+    and there is evidence, on this report or an earlier update. It becomes "awaiting verification", and its
+    verifier is asked to check it; it does not yet count as implemented."""
+    today = today or timezone.localdate()
+    with sealed_together():
+        locked = _lock_recommendation(recommendation.pk, seen_version=seen_version)
+        if actor is not None and not can_report_implemented(actor, locked):
+            raise PermissionDenied(
+                "Only the recommendation's owner or the programme manager can report it implemented."
+            )
+        author = person_of(actor) if actor is not None else locked.owner
+        if author is None:
+            raise ValidationError("Your account is not linked to a person in the register, so it cannot report.")
+        _refuse_if_closed(locked)
+        if locked.implementation_status == ImplementationStatus.AWAITING_VERIFICATION:
+            raise ValidationError("This recommendation has already been reported implemented: it awaits its verifier.")
+        if locked.decision_status not in DECISION_STATUSES_COMMITTED:
+            raise ValidationError("Only an accepted recommendation is implemented: record the decision first.")
+        if not note.strip():
+            raise ValidationError({"note": "Say how the recommendation was implemented."})
+        unfinished = locked.actions.exclude(status__in=ACTION_CLOSED_STATUSES).count()
+        if unfinished:
+            raise ValidationError(
+                f"{unfinished} of its actions {'is' if unfinished == 1 else 'are'} not complete: complete or cancel "
+                "each action first."
+            )
+        if evidence_file is None and not _has_evidence(locked):
+            raise ValidationError(
+                {"evidence_file": "Attach the evidence that it is implemented (minutes, a policy, a report)."}
+            )
+        update = save_with_history(
+            ProgressUpdate(recommendation=locked, author=author, reported_on=today, note=note.strip()),
+            actor=actor,
+            reason="Reported implemented",
+        )
+        if evidence_file is not None:
+            save_with_history(
+                Evidence(
+                    update=update,
+                    file=evidence_file,
+                    description=evidence_description,
+                    uploaded_by=actor,
+                    sha256=sha256_of(evidence_file),
+                ),
+                actor=actor,
+                reason="Evidence that the recommendation is implemented",
+            )
+        locked.implementation_status = ImplementationStatus.AWAITING_VERIFICATION
+        locked.reported_implemented_by = actor
+        locked.reported_implemented_on = today
+        locked._closure = update
+        save_with_history(locked, actor=actor, reason=f"Reported implemented, for verification: {note.strip()}")
+    signals.verification_requested.send(
+        sender=Recommendation, recommendation=locked, verifier=locked.source.effective_verifier, actor=actor
+    )
+    return locked
+
+
+@transaction.atomic
+def recommendation_verify(
+    *, recommendation: Recommendation, actor, accept: bool, note: str, seen_version: int | None = None
+) -> Recommendation:
+    """The verifier's check of a recommendation reported implemented. Accepted, it is implemented (verified), with
+    who, when and the note, and counts in the committee's figures from then on. Rejected, with the reason, it goes
+    back in progress. Either way its owner is told."""
+    locked = _lock_recommendation(recommendation.pk, seen_version=seen_version)
+    if not can_verify(actor, locked):
+        verifier = locked.source.effective_verifier
+        who = f", {verifier}," if verifier else " (it has none yet)"
+        raise PermissionDenied(f"Only the verifier of {locked.source}{who} can verify it.")
+    if locked.implementation_status != ImplementationStatus.AWAITING_VERIFICATION:
+        raise ValidationError("This recommendation is not awaiting verification: nothing to verify.")
+    if locked.reported_implemented_by_id == actor.pk:
+        raise ValidationError("You reported it implemented: its verification needs someone independent of the report.")
+    note = note.strip()
+    if not note:
+        raise ValidationError(
+            {"note": "Say what you checked." if accept else "Say why it is not accepted as implemented."}
+        )
+    locked._closure = actor
+    reported_by = locked.reported_implemented_by
+    if accept:
+        locked.implementation_status = ImplementationStatus.IMPLEMENTED
+        locked.implemented_on = locked.reported_implemented_on
+        locked.closed_by = actor
+        locked.closed_at = timezone.now()
+        locked.closure_note = note
+        save_with_history(locked, actor=actor, reason=f"Verified as implemented: {note}")
+    else:
+        locked.implementation_status = ImplementationStatus.IN_PROGRESS
+        locked.reported_implemented_by = None
+        locked.reported_implemented_on = None
+        save_with_history(locked, actor=actor, reason=f"Not accepted as implemented: {note}")
+    signals.verification_decided.send(
+        sender=Recommendation, recommendation=locked, accepted=accept, note=note, actor=actor, reported_by=reported_by
+    )
+    return locked
+
+
+@transaction.atomic
+def recommendation_close(
+    *,
+    recommendation: Recommendation,
+    actor,
+    outcome: str,
+    reason: str,
+    superseded_by: Recommendation | None = None,
+    seen_version: int | None = None,
+) -> Recommendation:
+    """Close a recommendation that will not be implemented as written: superseded by another recommendation, or not
+    implemented, each with the reason. (A risk accepted needs a body's decision: recommendation_accept_risk.)"""
+    locked = _lock_recommendation(recommendation.pk, seen_version=seen_version)
+    if actor is not None and not can_close(actor, locked):
+        raise PermissionDenied("Only the programme manager can close a recommendation.")
+    _refuse_if_closed(locked)
+    if outcome not in (ImplementationStatus.SUPERSEDED, ImplementationStatus.NOT_IMPLEMENTED):
+        raise ValidationError({"outcome": "Choose superseded or not implemented."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the recommendation is closed."})
+    if outcome == ImplementationStatus.SUPERSEDED:
+        if superseded_by is None:
+            raise ValidationError({"superseded_by": "Choose the recommendation that supersedes it."})
+        if superseded_by.pk == locked.pk or superseded_by.superseded_by_id == locked.pk:
+            raise ValidationError({"superseded_by": "A recommendation cannot be superseded by itself."})
+        if superseded_by.is_archived:
+            raise ValidationError({"superseded_by": "That recommendation is archived: choose one in the register."})
+        locked.superseded_by = superseded_by
+    locked.implementation_status = outcome
+    locked.closed_by = actor
+    locked.closed_at = timezone.now()
+    locked.closure_note = reason.strip()
+    locked._closure = actor
+    label = ImplementationStatus(outcome).label.lower()
+    return save_with_history(locked, actor=actor, reason=f"Closed as {label}: {reason.strip()}")
+
+
+@transaction.atomic
+def recommendation_accept_risk(
+    *,
+    recommendation: Recommendation,
+    actor,
+    body,
+    meeting,
+    decided_on: datetime.date,
+    minute_reference: str,
+    rationale: str,
+    risk_review_date: datetime.date,
+):
+    """A body's decision to accept the risk of not implementing a recommendation, with the rationale and the date it
+    is looked at again. The recommendation's decision rules (recommendations.workflow) check the body and close it."""
+    return decision_record(
+        subject=recommendation,
+        actor=actor,
+        body=body,
+        meeting=meeting,
+        decided_on=decided_on,
+        kind=DecisionKind.ACCEPT_RISK,
+        outcome=DecisionOutcome.APPROVED,
+        minute_reference=minute_reference,
+        rationale=rationale,
+        reason=f"Risk accepted, to be reviewed by {risk_review_date:%d %B %Y}: {rationale}",
+        effect={"risk_review_date": risk_review_date},
+    )
+
+
+@transaction.atomic
+def recommendation_reopen(*, recommendation: Recommendation, actor, reason: str, seen_version: int | None = None):
+    """Put a closed recommendation back in progress (a risk review that decides to act after all, a closure made in
+    error), with the reason; its closure stays in its history."""
+    locked = _lock_recommendation(recommendation.pk, seen_version=seen_version)
+    if actor is not None and not can_close(actor, locked):
+        raise PermissionDenied("Only the programme manager can reopen a recommendation.")
+    if locked.implementation_status not in IMPLEMENTATION_CLOSED_STATUSES:
+        raise ValidationError("This recommendation is not closed.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the recommendation is reopened."})
+    locked.implementation_status = ImplementationStatus.IN_PROGRESS
+    for name in ("implemented_on", "reported_implemented_by", "reported_implemented_on", "closed_by", "closed_at"):
+        setattr(locked, name, None)
+    locked.superseded_by = None
+    locked.risk_review_date = None
+    locked.closure_note = ""
+    return save_with_history(locked, actor=actor, reason=f"Reopened: {reason.strip()}")

@@ -8,3 +8,7 @@ from django.dispatch import Signal
 challenge_asked = Signal()
 # comment: the challenge, now with the owner's answer.
 challenge_answered = Signal()
+# recommendation, verifier (a Person): an owner reports it implemented, for its verifier to check.
+verification_requested = Signal()
+# recommendation, accepted (bool), note, actor, reported_by (a user): the verifier's outcome, for its owner.
+verification_decided = Signal()

@@ -21,6 +21,15 @@ urlpatterns = [
     path("recommendations/<int:pk>/restore/", views.RecommendationRestoreView.as_view(), name="recommendation_restore"),
     path("recommendations/<int:pk>/extend/", views.RecommendationExtendView.as_view(), name="recommendation_extend"),
     path(
+        "recommendations/<int:pk>/report-implemented/",
+        views.ReportImplementedView.as_view(),
+        name="recommendation_report_implemented",
+    ),
+    path("recommendations/<int:pk>/verify/", views.VerifyView.as_view(), name="recommendation_verify"),
+    path("recommendations/<int:pk>/close/", views.CloseView.as_view(), name="recommendation_close"),
+    path("recommendations/<int:pk>/accept-risk/", views.AcceptRiskView.as_view(), name="recommendation_accept_risk"),
+    path("recommendations/<int:pk>/reopen/", views.ReopenView.as_view(), name="recommendation_reopen"),
+    path(
         "recommendations/<int:recommendation_pk>/actions/new/", views.ActionCreateView.as_view(), name="action_create"
     ),
     path(

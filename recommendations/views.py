@@ -18,21 +18,36 @@ from core.editing import RegisterCreateView, RegisterUpdateView
 from core.history import StaleEditError, latest_version_subquery
 from core.listing import Column, RegisterListView
 from core.pagination import first_rows_and_count
+from programmes.forms import add_validation_error
 
 from . import selectors, services
-from .choices import Rag
+from .choices import ImplementationStatus, Rag
 from .filters import ActionFilter, RecommendationFilter
 from .forms import (
     ActionForm,
     ActionProgressForm,
     AnswerForm,
     ArchiveForm,
+    CloseForm,
     CommentForm,
     ExtensionForm,
     RecommendationForm,
+    ReopenForm,
+    ReportImplementedForm,
+    RiskAcceptanceForm,
+    VerifyForm,
 )
 from .models import Action, Comment, Recommendation
-from .permissions import can_answer, can_ask, can_update_action, person_of
+from .permissions import (
+    can_answer,
+    can_ask,
+    can_close,
+    can_report_implemented,
+    can_update_action,
+    can_verify,
+    person_of,
+)
+from .workflow import risk_bodies
 
 
 def is_htmx(request) -> bool:
@@ -188,6 +203,10 @@ class RecommendationDetailView(LoginRequiredMixin, DetailView):
             restore_url=restore_url(user, recommendation),
             can_add_action=user.has_perm("recommendations.add_action"),
             can_decide=user.has_perm("programmes.add_decision"),
+            verifier=recommendation.source.effective_verifier,
+            can_report_implemented=can_report_implemented(user, recommendation),
+            can_verify=can_verify(user, recommendation),
+            can_close=can_close(user, recommendation),
             **kwargs,
         )
 
@@ -651,3 +670,183 @@ class ActionRestoreView(ActionArchiveView):
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
+
+
+class RecommendationStepView(LoginRequiredMixin, FormView):
+    """One step of a recommendation's verification and closure, on a page of its own: the owner reports it
+    implemented, the verifier accepts or rejects it, the manager closes, records a risk accepted, or reopens it.
+    Each subclass names who may take the step, its form, its words and the service it runs."""
+
+    template_name = "recommendations/step.html"
+    heading = ""
+    intro = ""
+    submit = ""
+    done_message = ""
+
+    def allowed(self, user, recommendation) -> bool:
+        raise NotImplementedError
+
+    def run(self, form):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.recommendation = get_object_or_404(
+            Recommendation.objects.select_related(
+                "source__programme__manager", "source__programme__executive_body", "source__verifier", "owner"
+            ),
+            pk=kwargs["pk"],
+        )
+        if not self.allowed(request.user, self.recommendation):
+            raise PermissionDenied(f"You cannot {self.heading.lower()} for this recommendation.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "recommendation": self.recommendation}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            recommendation=self.recommendation,
+            verifier=self.recommendation.source.effective_verifier,
+            heading=self.heading,
+            intro=self.intro,
+            submit=self.submit,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            self.run(form)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            if isinstance(error, StaleEditError):
+                form.show_current_version(error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.done_message)
+        return redirect(f"{self.recommendation.get_absolute_url()}#verification")
+
+
+class ReportImplementedView(RecommendationStepView):
+    form_class = ReportImplementedForm
+    heading = "Report it implemented"
+    intro = (
+        "Say how it was implemented and attach the evidence. Its verifier then checks it: it counts as implemented "
+        "only once they accept it."
+    )
+    submit = "Send for verification"
+    done_message = "Reported implemented: it now awaits its verifier."
+
+    def allowed(self, user, recommendation):
+        return can_report_implemented(user, recommendation)
+
+    def run(self, form):
+        data = form.cleaned_data
+        services.recommendation_report_implemented(
+            recommendation=self.recommendation,
+            actor=self.request.user,
+            note=data["note"],
+            evidence_file=data.get("evidence_file"),
+            evidence_description=data.get("evidence_description", ""),
+            seen_version=data.get("seen_version"),
+        )
+
+
+class VerifyView(RecommendationStepView):
+    form_class = VerifyForm
+    heading = "Verify it"
+    intro = (
+        "Check the owner's report and its evidence. Accepted, it counts as implemented; if not, it goes back to the "
+        "owner with your reason."
+    )
+    submit = "Record the verification"
+
+    def allowed(self, user, recommendation):
+        return can_verify(user, recommendation)
+
+    def run(self, form):
+        data = form.cleaned_data
+        accept = data["outcome"] == "accept"
+        services.recommendation_verify(
+            recommendation=self.recommendation,
+            actor=self.request.user,
+            accept=accept,
+            note=data["note"],
+            seen_version=data.get("seen_version"),
+        )
+        self.done_message = (
+            "Verified: it now counts as implemented." if accept else "Not accepted: it is back with its owner."
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            updates=list(selectors.progress_on_recommendation(self.recommendation)[:5]), **kwargs
+        )
+
+
+class CloseView(RecommendationStepView):
+    form_class = CloseForm
+    heading = "Close it"
+    intro = (
+        "Close a recommendation that will not be implemented as written, and say why. A risk accepted is a body's "
+        "decision: record it from the recommendation's page."
+    )
+    submit = "Close the recommendation"
+    done_message = "Recommendation closed."
+
+    def allowed(self, user, recommendation):
+        return can_close(user, recommendation)
+
+    def run(self, form):
+        data = form.cleaned_data
+        services.recommendation_close(
+            recommendation=self.recommendation,
+            actor=self.request.user,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            superseded_by=data.get("superseded_by") if data["outcome"] == ImplementationStatus.SUPERSEDED else None,
+            seen_version=data.get("seen_version"),
+        )
+
+
+class AcceptRiskView(RecommendationStepView):
+    form_class = RiskAcceptanceForm
+    heading = "Record a risk accepted"
+    intro = (
+        "A body that answers for the recommendation may decide not to implement it and accept the risk, with its "
+        "rationale and a date to look at it again."
+    )
+    submit = "Record the decision"
+    done_message = "Risk accepted: the recommendation is closed until its review date."
+
+    def allowed(self, user, recommendation):
+        return can_close(user, recommendation) and user.has_perm("programmes.add_decision")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        del kwargs["recommendation"]
+        return {**kwargs, "bodies": risk_bodies(self.recommendation)}
+
+    def run(self, form):
+        services.recommendation_accept_risk(
+            recommendation=self.recommendation, actor=self.request.user, **form.cleaned_data
+        )
+
+
+class ReopenView(RecommendationStepView):
+    form_class = ReopenForm
+    heading = "Reopen it"
+    intro = "Put a closed recommendation back in progress. Its closure stays in its history."
+    submit = "Reopen the recommendation"
+    done_message = "Recommendation reopened."
+
+    def allowed(self, user, recommendation):
+        return can_close(user, recommendation)
+
+    def run(self, form):
+        services.recommendation_reopen(
+            recommendation=self.recommendation,
+            actor=self.request.user,
+            reason=form.cleaned_data["reason"],
+            seen_version=form.cleaned_data.get("seen_version"),
+        )

@@ -144,7 +144,6 @@ RECOMMENDATION_FIELDS = {
     "funding_source": TEXT,
     "change_message": TEXT,
     "original_target_date": DATE,
-    "implemented_on": DATE,
     "funding_amount": NUMBER,
 }
 ACTION_FIELDS = {"description": TEXT, "external_dependency": TEXT, "change_message": TEXT, "due_date": DATE}

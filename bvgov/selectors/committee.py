@@ -69,6 +69,11 @@ class ProgressRow:
         return self.by_implementation.get(ImplementationStatus.IMPLEMENTED, 0)
 
     @property
+    def awaiting_verification(self) -> int:
+        """Reported implemented by the owner, not yet accepted by the verifier: not counted as implemented."""
+        return self.by_implementation.get(ImplementationStatus.AWAITING_VERIFICATION, 0)
+
+    @property
     def implementation_rate(self) -> str:
         return f"{self.implemented} of {self.accepted}"
 
@@ -188,6 +193,7 @@ def totals_of(rows: list[ProgressRow]) -> dict:
         "total": sum(row.total for row in rows),
         "accepted": sum(row.accepted for row in rows),
         "implemented": sum(row.implemented for row in rows),
+        "awaiting_verification": sum(row.awaiting_verification for row in rows),
         "open": sum(row.actions_open for row in rows),
         "overdue": sum(row.actions_overdue for row in rows),
         "red": sum(row.actions_red for row in rows),

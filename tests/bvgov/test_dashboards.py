@@ -16,6 +16,7 @@ from tests.recommendations.factories import (
     ProgressUpdateFactory,
     RecommendationFactory,
     SourceFactory,
+    as_implemented,
 )
 from tests.reviews.factories import ReviewFactory
 
@@ -155,8 +156,7 @@ def test_as_at_shows_the_register_as_it_stood_at_the_end_of_that_day(member_clie
         recommendations.append(save_with_history(rec, actor=manager_user, reason="Recorded", when=moment(days(-100))))
     first = recommendations[0]
     ProgressUpdateFactory(action=None, recommendation=first, note="Strategy adopted by the Management Board.")
-    first.implementation_status = ImplementationStatus.IMPLEMENTED
-    first.implemented_on = days(-40)
+    as_implemented(first, on=days(-40))
     save_with_history(first, actor=manager_user, reason="Implemented", when=moment(days(-40)))
 
     before = member_client.get("/", {"as_at": days(-50).isoformat()})

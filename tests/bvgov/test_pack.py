@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from bvgov.pack import months_before
 from core.history import save_with_history
-from recommendations.choices import ImplementationStatus
 from reviews.choices import ReviewStage
 from tests.programmes.factories import PersonFactory, ProgrammeFactory
 from tests.recommendations.factories import (
@@ -17,6 +16,7 @@ from tests.recommendations.factories import (
     ProgressUpdateFactory,
     RecommendationFactory,
     SourceFactory,
+    as_implemented,
 )
 from tests.reviews.factories import ReviewFactory
 
@@ -80,8 +80,7 @@ def history(manager_user):
 
     first = recs[0]
     ProgressUpdateFactory(action=None, recommendation=first, note="Demand strategy adopted by the Management Board.")
-    first.implementation_status = ImplementationStatus.IMPLEMENTED
-    first.implemented_on = days(-40)
+    as_implemented(first, on=days(-40))
     recorded(first, when=moment(days(-40)), reason="Implemented")
     # As the loader records a past register: the stage as the papers state it, without the decision (see Review.clean).
     consultation.stage = ReviewStage.APPROVED_BY_MANAGEMENT_BOARD
@@ -119,7 +118,7 @@ def test_the_paper_is_in_the_authoritys_report_format(member_client, history):
     ]
     positions = [content.index(f">{heading}</h2>") for heading in headings]
     assert positions == sorted(positions)
-    assert "Of 4 recommendations recorded, 4 have been accepted and 1 implemented; 1 action is overdue." in content
+    assert "Of 4 recommendations recorded, 4 have been accepted and 1 implemented and verified; 1 action is overdue." in content
     assert "That the committee notes the progress" in content
     assert "challenges the owners of the 1 overdue action" in content
     assert "The author of this report is Catherine Crawford, Head of Best Value." in content
@@ -174,7 +173,7 @@ def test_changed_since_the_previous_pack_lists_what_moved(member_client, history
     pack = response.context["pack"]
     assert pack.previous == days(-50)
     assert [(change.recommendation["id"], change.then, change.now) for change in pack.status_changes] == [
-        (history["first"].pk, "Not started", "Implemented")
+        (history["first"].pk, "Not started", "Implemented (verified)")
     ]
     assert [(change.title, change.then, change.now) for change in pack.stage_changes] == [
         ("Consultation", "Reported", "Approved by management board")

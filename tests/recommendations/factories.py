@@ -99,3 +99,14 @@ class CommentFactory(DjangoModelFactory):
     addressed_to = factory.SubFactory(PersonFactory)
     question = "Why has only one of the seventeen recommendations been implemented?"
     answer = ""
+
+
+def as_implemented(recommendation: Recommendation, *, on) -> Recommendation:
+    """Mark a recommendation implemented as the demo loader records a past register from its reports (the report
+    that says so is its verification), ready to be saved with save_with_history. The live path, a report then a
+    verification, is tested through recommendations.services."""
+    recommendation.implementation_status = ImplementationStatus.IMPLEMENTED
+    recommendation.implemented_on = on
+    recommendation.closure_note = "Implemented, as its report records."
+    recommendation._closure = "report"
+    return recommendation

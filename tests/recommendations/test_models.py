@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.history import save_with_history
-from recommendations.choices import ActionStatus, DecisionStatus, ImplementationStatus, Rag, derive_rag
+from recommendations.choices import ActionStatus, DecisionStatus, Rag, derive_rag
 from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
 from recommendations.querysets import amber_action_q
 from tests.choices import assert_choice_refused_everywhere, choice_columns
@@ -20,6 +20,7 @@ from tests.recommendations.factories import (
     ProgressUpdateFactory,
     RecommendationFactory,
     SourceFactory,
+    as_implemented,
 )
 
 pytestmark = pytest.mark.django_db
@@ -123,9 +124,7 @@ class TestTargetDates:
             recommendation.full_clean()
 
     def test_implemented_needs_a_progress_update_saying_how(self):
-        recommendation = RecommendationFactory()
-        recommendation.implementation_status = ImplementationStatus.IMPLEMENTED
-        recommendation.implemented_on = timezone.localdate()
+        recommendation = as_implemented(RecommendationFactory(), on=timezone.localdate())
 
         with pytest.raises(ValidationError, match="only with a progress update"):
             recommendation.full_clean()
@@ -203,8 +202,7 @@ def test_negative_funding_is_refused():
 
 
 def test_an_implemented_recommendation_needs_its_implementation_date():
-    recommendation = RecommendationFactory()
-    recommendation.implementation_status = ImplementationStatus.IMPLEMENTED
+    recommendation = as_implemented(RecommendationFactory(), on=None)
 
     with pytest.raises(ValidationError) as excinfo:
         recommendation.full_clean()

@@ -506,7 +506,6 @@ def recommendation_form_data(source, **overrides):
         "timescale": "April 2004",
         "original_target_date": "30/04/2004",
         "implementation_status": "not_started",
-        "implemented_on": "",
         "funding_amount": "",
         "funding_source": "",
         "change_message": "Recorded from the HMIC report",
@@ -642,10 +641,11 @@ class TestRecommendationCreateAndUpdate:
                 "target_ongoing",
                 "An ongoing recommendation has no target date: clear the dates.",
             ),
+            # Implemented comes only from the verifier's acceptance (recommendation_verify), never from this form.
             (
                 {"implementation_status": "implemented"},
-                "implemented_on",
-                "Give the date the recommendation was implemented.",
+                "implementation_status",
+                "Select a valid choice. implemented is not one of the available choices.",
             ),
             ({"original_target_date": "31/02/2004"}, "original_target_date", "Enter a valid date."),
         ],

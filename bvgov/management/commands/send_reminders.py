@@ -5,14 +5,16 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from bvgov.notifications import RISK_REVIEW_NOTICE_DAYS, remind_risk_reviews
 from bvgov.reminders import send_reminders
 
 
 class Command(BaseCommand):
     help = (
         "Email each action owner a digest of their actions overdue or due in the next 14 days, and each board's "
-        "chair a digest of the overdue actions of the board's reviews. A digest already sent that day is not sent "
-        "again. A digest that cannot be sent fails alone, with its reason, and is not recorded as sent; the "
+        "chair a digest of the overdue actions of the board's reviews, and tell the owner and programme manager of "
+        f"each accepted risk due for review within {RISK_REVIEW_NOTICE_DAYS} days. A digest already sent that day is "
+        "not sent again. A digest that cannot be sent fails alone, with its reason, and is not recorded as sent; the "
         "command then exits non-zero."
     )
 
@@ -27,8 +29,11 @@ class Command(BaseCommand):
             today = datetime.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as error:
             raise CommandError(f"--date must be a date as YYYY-MM-DD, not {date!r}.") from error
+        told = remind_risk_reviews(today=today)
         run = send_reminders(today=today)
         self.stdout.write(str(run))
+        if told:
+            self.stdout.write(f"{told} told of an accepted risk due for review.")
         if run.failed:
             for reason in run.failed:
                 self.stderr.write(f"Digest {reason}")
