@@ -31,7 +31,6 @@ from reviews.models import Review
 from .models import Notification
 from .reminders import current_chairs
 from .selectors.boards import review_boards
-from .selectors.register import start_of_day
 
 logger = logging.getLogger(__name__)
 
@@ -170,21 +169,15 @@ def remind_risk_reviews(*, today) -> int:
     told = 0
     for recommendation in recommendations:
         url = recommendation.get_absolute_url() + "#verification"
-        notice_from = start_of_day(recommendation.risk_review_date - datetime.timedelta(days=RISK_REVIEW_NOTICE_DAYS))
-        if Notification.objects.filter(kind=Notification.Kind.RISK_REVIEW, url=url, created_at__gte=notice_from):
-            continue
-        manager = recommendation.source.programme.manager
-        for person in {recommendation.owner, manager} - {None}:
+        text = f"The risk accepted on {recommendation} is due for review by {recommendation.risk_review_date:%d %B %Y}"
+        for person in {recommendation.owner, recommendation.source.programme.manager} - {None}:
+            recipient = getattr(person, "user", None)
+            # Once for each review date: the text names it.
+            if recipient is None or Notification.objects.filter(recipient=recipient, url=url, text=text).exists():
+                continue
             with transaction.atomic():
                 told += bool(
-                    notify(
-                        recipient=getattr(person, "user", None),
-                        kind=Notification.Kind.RISK_REVIEW,
-                        text=f"The risk accepted on {recommendation} is due for review by "
-                        f"{recommendation.risk_review_date:%d %B %Y}",
-                        url=url,
-                        actor=None,
-                    )
+                    notify(recipient=recipient, kind=Notification.Kind.RISK_REVIEW, text=text, url=url, actor=None)
                 )
     return told
 
