@@ -116,6 +116,20 @@ EXPECTED = {
     "recommendations:recommendation_update": manager_only(),
     "recommendations:recommendation_extend": manager_only(),
     "recommendations:action_extend": manager_only(),
+    # The owner here owns every action of the recommendation, so may report it implemented.
+    "recommendations:recommendation_report_implemented": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+    },
+    # Only the verifier of its report verifies it, whatever the role; this report has none (its programme no
+    # manager), so nobody may.
+    "recommendations:recommendation_verify": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 403, "owner": 403, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 403, "owner": 403, "inspector": 403},
+    },
+    "recommendations:recommendation_close": manager_only(),
+    "recommendations:recommendation_accept_risk": manager_only(),
+    "recommendations:recommendation_reopen": manager_only(),
     "recommendations:recommendation_archive": manager_only(),
     "recommendations:recommendation_restore": manager_only(),
     "recommendations:recommendation_import": manager_only(post_ok=400),
@@ -227,6 +241,16 @@ def url_for(name: str, objects: dict) -> str:
         "decision_correct": lambda: reverse(name, args=[objects["decision"].pk]),
         "recommendation_extend": lambda: reverse(name, args=[objects["recommendation"].pk]),
         "action_extend": lambda: reverse(name, args=[objects["action"].pk]),
+        **{
+            step: lambda: reverse(name, args=[objects["recommendation"].pk])
+            for step in (
+                "recommendation_report_implemented",
+                "recommendation_verify",
+                "recommendation_close",
+                "recommendation_accept_risk",
+                "recommendation_reopen",
+            )
+        },
         "review_stage": lambda: reverse(name, args=[objects["review"].pk]),
         "action_progress": lambda: reverse(name, args=[objects["action"].pk]),
         "recommendation_archive": lambda: reverse(name, args=[objects["recommendation"].pk]),
