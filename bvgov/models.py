@@ -279,6 +279,7 @@ class Notification(models.Model):
         VERIFICATION_REQUEST = "verify", "Recommendation to verify"
         VERIFICATION_OUTCOME = "verified", "Verification of your recommendation"
         RISK_REVIEW = "risk_review", "Accepted risk due for review"
+        UPDATE_REQUEST = "update_request", "Updates requested before a meeting"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -308,4 +309,5 @@ class Notification(models.Model):
             self.Kind.VERIFICATION_REQUEST: "you verify the recommendations of its report",
             self.Kind.VERIFICATION_OUTCOME: "you own the recommendation, or reported it implemented",
             self.Kind.RISK_REVIEW: "you own the recommendation, or manage its programme",
+            self.Kind.UPDATE_REQUEST: "you own actions the meeting will look at",
         }[self.kind]

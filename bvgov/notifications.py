@@ -15,6 +15,7 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from simple_history.signals import post_create_historical_record
 from core.history import save_with_history
 from recommendations import signals
 from recommendations.choices import ImplementationStatus
-from recommendations.models import Recommendation
+from recommendations.models import Recommendation, UpdateRequest
 from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION
 from reviews.models import Review
 
@@ -182,7 +183,55 @@ def remind_risk_reviews(*, today) -> int:
     return told
 
 
+def on_update_requested(sender, request, actor, **kwargs):
+    update_round = request.round
+    count = request.actions.count()
+    notify(
+        recipient=getattr(request.owner, "user", None),
+        kind=Notification.Kind.UPDATE_REQUEST,
+        text=f"Update {count} action{pluralize(count)} for {update_round.meeting} by "
+        f"{update_round.respond_by:%d %B %Y}",
+        url=request.get_absolute_url(),
+        actor=actor,
+    )
+
+
+# An owner who has not responded is reminded this many days before the respond-by date.
+ROUND_REMINDER_DAYS = (7, 1)
+
+
+def remind_update_rounds(*, today) -> int:
+    """Remind each owner who has not responded to a round, 7 days and 1 day before its respond-by date; how many
+    were told. Run daily by send_reminders; a second run the same day tells nobody again (the text names the day)."""
+    due = [today + datetime.timedelta(days=days) for days in ROUND_REMINDER_DAYS]
+    requests = UpdateRequest.objects.filter(responded_at__isnull=True, round__respond_by__in=due).select_related(
+        "owner__user", "round__meeting__body"
+    )
+    told = 0
+    for request in requests:
+        recipient = getattr(request.owner, "user", None)
+        days = (request.round.respond_by - today).days
+        text = (
+            f"Reminder: your updates for {request.round.meeting} are due by {request.round.respond_by:%d %B %Y}, "
+            f"in {days} day{pluralize(days)}"
+        )
+        if recipient is None or Notification.objects.filter(recipient=recipient, text=text).exists():
+            continue
+        with transaction.atomic():
+            told += bool(
+                notify(
+                    recipient=recipient,
+                    kind=Notification.Kind.UPDATE_REQUEST,
+                    text=text,
+                    url=request.get_absolute_url(),
+                    actor=None,
+                )
+            )
+    return told
+
+
 def connect() -> None:
+    signals.update_requested.connect(on_update_requested, dispatch_uid="bvgov_notify_update_request")
     signals.verification_requested.connect(on_verification_requested, dispatch_uid="bvgov_notify_verify")
     signals.verification_decided.connect(on_verification_decided, dispatch_uid="bvgov_notify_verified")
     signals.challenge_asked.connect(on_challenge_asked, dispatch_uid="bvgov_notify_challenge")

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from programmes.models import Person, Programme
 from recommendations.choices import ImplementationStatus, days_overdue
-from recommendations.models import Action, Recommendation
+from recommendations.models import Action, Recommendation, UpdateRound
 from recommendations.querysets import outstanding_recommendation_q, overdue_action_q
+from recommendations.rounds import RoundSummary, round_summary
 from recommendations.services import ARCHIVED_WITH_RECOMMENDATION
 from reviews.choices import ReviewStage
 
@@ -222,6 +223,7 @@ class CommitteePack:
     status_changes: list[StatusChange]
     new_recommendations: int
     archived: list[Archived] = field(default_factory=list)
+    update_round: RoundSummary | None = None
 
     @property
     def totals(self) -> dict:
@@ -354,4 +356,13 @@ def committee_pack(*, as_at: datetime.date, previous: datetime.date, report_numb
         status_changes=status_changes,
         new_recommendations=sum(1 for rec in recommendations if rec["id"] not in statuses_then),
         archived=archived_between(end_of_day(previous), end_of_day(as_at)),
+        update_round=latest_round(end_of_day(as_at)),
     )
+
+
+def latest_round(until: datetime.datetime) -> RoundSummary | None:
+    """The update round opened last by the end of the pack's day, as it stood then."""
+    update_round = (
+        UpdateRound.objects.filter(opened_at__lte=until).select_related("meeting__body").order_by("-opened_at").first()
+    )
+    return round_summary(update_round, as_at=until) if update_round else None

@@ -2,7 +2,7 @@ from django import forms
 
 from core.editing import ChangeMessageForm, SeenVersionMixin
 from core.history import StaleEditError, check_not_stale
-from programmes.models import Body, Meeting
+from programmes.models import Body, Meeting, Programme
 
 from .choices import IMPLEMENTATION_STATUSES_EDITABLE, ActionStatus, ImplementationStatus, Rag
 from .models import Action, Recommendation
@@ -480,3 +480,89 @@ class ReopenForm(SeenVersionMixin, forms.Form):
     def __init__(self, *args, recommendation, **kwargs):
         super().__init__(*args, **kwargs)
         self.track_version_of(recommendation)
+
+
+class RoundOpenForm(forms.Form):
+    """The programme manager's request for updates before a meeting."""
+
+    meeting = forms.ModelChoiceField(
+        label="Meeting",
+        queryset=Meeting.objects.none(),
+        empty_label="Choose the meeting",
+        help_text="A meeting to come. Record a new meeting first if it is not listed.",
+        error_messages={"required": "Choose the meeting the updates are for."},
+    )
+    programme = forms.ModelChoiceField(
+        label="Programme",
+        queryset=Programme.objects.order_by("-start_date", "name"),
+        empty_label="Choose the programme",
+        error_messages={"required": "Choose the programme whose actions are asked about."},
+    )
+    respond_by = forms.DateField(
+        label="Respond by",
+        help_text=f"{DATE_HINT}. Owners who have not responded are reminded 7 days and 1 day before.",
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the date owners must respond by.",
+            "invalid": "Enter the respond-by date as a real date, for example 31/12/2003.",
+        },
+    )
+    scope = forms.ChoiceField(
+        label="Which actions",
+        choices=[("open", "Every open action"), ("due", "Open actions due within a number of days, and overdue ones")],
+        widget=forms.RadioSelect,
+        initial="open",
+        error_messages={"required": "Choose which actions the owners are asked about."},
+    )
+    due_within_days = forms.IntegerField(
+        label="Due within (days)",
+        required=False,
+        min_value=0,
+        max_value=3650,
+        help_text="Only when the actions are those due within a number of days.",
+        error_messages={"invalid": "Enter a whole number of days, for example 60."},
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(date__gte=today).select_related("body").order_by("date", "body__name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("scope") == "due" and cleaned.get("due_within_days") is None:
+            self.add_error("due_within_days", "Enter the number of days.")
+        if cleaned.get("scope") == "open":
+            cleaned["due_within_days"] = None
+        return cleaned
+
+
+class RoundItemForm(SeenVersionMixin, forms.Form):
+    """One action of an owner's response to a round: its status, the reason for a change, and a progress note."""
+
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
+    reason = forms.CharField(
+        label="Reason for a change of status", required=False, max_length=2000, widget=forms.TextInput()
+    )
+    note = forms.CharField(
+        label="Progress note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        kwargs.setdefault("initial", {"status": action.status})
+        kwargs.setdefault("prefix", f"action-{action.pk}")
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.track_version_of(action)
+        self.fields["status"].choices = [
+            (value, label)
+            for value, label in ActionStatus.choices
+            if value == action.status or action.can_move_to(value)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") not in (None, self.action.status) and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the status is changing.")
+        return cleaned

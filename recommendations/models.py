@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from core.archiving import ActiveManager, Archivable
 from core.history import IndexedHistoricalRecords
 from programmes.db import CheckConstraint, choices_constraint
-from programmes.models import Decision, Indicator, Person, Programme, StrategicOutcome
+from programmes.models import Decision, Indicator, Meeting, Person, Programme, StrategicOutcome
 from reviews.models import Inspection, Review
 
 from .choices import (
@@ -588,3 +588,55 @@ class Comment(models.Model):
     @property
     def is_answered(self) -> bool:
         return bool(self.answer)
+
+
+class UpdateRound(models.Model):
+    """A request for progress updates before a meeting: every owner of an open action in scope is asked once, with a
+    respond-by date, and the meeting sees who responded and what has no update."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="update_rounds")
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="update_rounds")
+    respond_by = models.DateField()
+    due_within_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Only actions due within this many days (overdue ones too); blank: all open."
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self):
+        return f"Update round for {self.meeting}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:round_detail", args=[self.pk])
+
+    @property
+    def scope_label(self) -> str:
+        if self.due_within_days is None:
+            return "every open action"
+        return f"open actions due within {self.due_within_days} days, and those overdue"
+
+
+class UpdateRequest(models.Model):
+    """One owner's part of a round: their actions in scope, and when they responded."""
+
+    round = models.ForeignKey(UpdateRound, on_delete=models.PROTECT, related_name="requests")
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="update_requests")
+    actions = models.ManyToManyField(Action, related_name="update_requests")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(m2m_fields=[actions])
+
+    class Meta:
+        ordering = ["owner__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "owner"], name="update_request_one_per_owner"),
+        ]
+
+    def __str__(self):
+        return f"{self.owner.name}: {self.round}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:round_respond", args=[self.pk])

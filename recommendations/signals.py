@@ -12,3 +12,5 @@ challenge_answered = Signal()
 verification_requested = Signal()
 # recommendation, accepted (bool), note, actor, reported_by (a user): the verifier's outcome, for its owner.
 verification_decided = Signal()
+# request (an UpdateRequest), actor: an owner asked for updates of their items before a meeting.
+update_requested = Signal()

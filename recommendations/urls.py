@@ -29,6 +29,10 @@ urlpatterns = [
     path("recommendations/<int:pk>/close/", views.CloseView.as_view(), name="recommendation_close"),
     path("recommendations/<int:pk>/accept-risk/", views.AcceptRiskView.as_view(), name="recommendation_accept_risk"),
     path("recommendations/<int:pk>/reopen/", views.ReopenView.as_view(), name="recommendation_reopen"),
+    path("rounds/", views.RoundListView.as_view(), name="round_list"),
+    path("rounds/new/", views.RoundOpenView.as_view(), name="round_open"),
+    path("rounds/<int:pk>/", views.RoundDetailView.as_view(), name="round_detail"),
+    path("rounds/requests/<int:pk>/", views.RoundRespondView.as_view(), name="round_respond"),
     path(
         "recommendations/<int:recommendation_pk>/actions/new/", views.ActionCreateView.as_view(), name="action_create"
     ),

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +22,7 @@ from core.listing import Column, RegisterListView
 from core.pagination import first_rows_and_count
 from programmes.forms import add_validation_error
 
-from . import selectors, services
+from . import rounds, selectors, services
 from .choices import ImplementationStatus, Rag
 from .filters import ActionFilter, RecommendationFilter
 from .forms import (
@@ -35,9 +37,11 @@ from .forms import (
     ReopenForm,
     ReportImplementedForm,
     RiskAcceptanceForm,
+    RoundItemForm,
+    RoundOpenForm,
     VerifyForm,
 )
-from .models import Action, Comment, Recommendation
+from .models import Action, Comment, Recommendation, UpdateRequest, UpdateRound
 from .permissions import (
     can_answer,
     can_ask,
@@ -47,6 +51,7 @@ from .permissions import (
     can_verify,
     person_of,
 )
+from .rounds import can_open_round
 from .workflow import risk_bodies
 
 
@@ -422,7 +427,12 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
         challenges, challenge_count = first_rows_and_count(
             selectors.challenges_waiting(person=person), self.challenges_shown
         )
+        today = timezone.localdate()
+        waiting = UpdateRequest.objects.filter(owner=person, responded_at__isnull=True, round__respond_by__gte=today)
         return super().get_context_data(
+            update_requests=list(waiting.select_related("round__meeting__body").order_by("round__respond_by", "id")[:5])
+            if person is not None
+            else [],
             challenges=challenges,
             challenge_count=challenge_count,
             person=person,
@@ -850,3 +860,125 @@ class ReopenView(RecommendationStepView):
             reason=form.cleaned_data["reason"],
             seen_version=form.cleaned_data.get("seen_version"),
         )
+
+
+class RoundListView(LoginRequiredMixin, TemplateView):
+    """The update rounds, newest first, with how many owners have responded to each."""
+
+    template_name = "recommendations/round_list.html"
+
+    def get_context_data(self, **kwargs):
+        rounds = (
+            UpdateRound.objects.select_related("meeting__body", "programme")
+            .annotate(
+                owners=Count("requests"), responded=Count("requests", filter=Q(requests__responded_at__isnull=False))
+            )
+            .order_by("-opened_at", "-id")
+        )
+        page = Paginator(rounds, 25).get_page(self.request.GET.get("page"))
+        return super().get_context_data(page=page, can_open=can_open_round(self.request.user), **kwargs)
+
+
+class RoundOpenView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
+    permission_required = "recommendations.add_updateround"
+    template_name = "recommendations/round_open.html"
+    form_class = RoundOpenForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "today": timezone.localdate()}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            update_round = rounds.round_open(
+                meeting=data["meeting"],
+                programme=data["programme"],
+                respond_by=data["respond_by"],
+                due_within_days=data["due_within_days"],
+                actor=self.request.user,
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        count = update_round.requests.count()
+        messages.success(self.request, f"Update round opened: {count} owner{pluralize(count)} asked.")
+        return redirect(update_round.get_absolute_url())
+
+
+class RoundDetailView(LoginRequiredMixin, DetailView):
+    """A round as the meeting reads it: who responded, who did not (by name), and the items with no update."""
+
+    template_name = "recommendations/round_detail.html"
+    context_object_name = "update_round"
+    queryset = UpdateRound.objects.select_related("meeting__body", "programme", "opened_by")
+
+    def get_context_data(self, **kwargs):
+        summary = rounds.round_summary(self.object)
+        person = person_of(self.request.user)
+        mine = next((r for r in summary.responded + summary.not_responded if person and r.owner_id == person.pk), None)
+        return super().get_context_data(summary=summary, mine=mine, today=timezone.localdate(), **kwargs)
+
+
+class RoundRespondView(LoginRequiredMixin, TemplateView):
+    """An owner's answer to a round: every item of theirs in one form, each with its status and a note. A plain
+    form post, so it works without JavaScript; nothing is written unless every item's update stands."""
+
+    template_name = "recommendations/round_respond.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.update_request = get_object_or_404(
+            UpdateRequest.objects.select_related("round__meeting__body", "round__programme", "owner"), pk=kwargs["pk"]
+        )
+        if not rounds.can_respond(request.user, self.update_request):
+            raise PermissionDenied("Only the owner asked, or the programme manager, can respond to this request.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def item_forms(self, data=None):
+        actions = (
+            self.update_request.actions.select_related("recommendation__source")
+            .with_last_update()
+            .annotate(latest_version=latest_version_subquery(Action))
+            .order_by("due_date", "id")
+        )
+        return [RoundItemForm(data, action=action) for action in actions]
+
+    def get_context_data(self, **kwargs):
+        forms = kwargs.setdefault("forms", self.item_forms())
+        kwargs["has_errors"] = bool(kwargs.get("general_errors")) or any(form.errors for form in forms)
+        return super().get_context_data(
+            update_request=self.update_request,
+            update_round=self.update_request.round,
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        forms = self.item_forms(request.POST)
+        valid = [form.is_valid() for form in forms]  # every form, so that each shows its own errors
+        if not all(valid):
+            return self.render_to_response(self.get_context_data(forms=forms), status=400)
+        items = [
+            rounds.ItemUpdate(
+                action=form.action,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                seen_version=form.cleaned_data.get("seen_version"),
+            )
+            for form in forms
+        ]
+        try:
+            updates = rounds.round_respond(request=self.update_request, actor=request.user, items=items)
+        except ValidationError as error:
+            by_form = {form.prefix: form for form in forms}
+            general = [] if hasattr(error, "error_dict") else error.messages
+            for key, errors in getattr(error, "error_dict", {}).items():
+                if key in by_form:
+                    by_form[key].add_error(None, errors)
+                else:
+                    general.extend(ValidationError(errors).messages)
+            return self.render_to_response(self.get_context_data(forms=forms, general_errors=general), status=400)
+        messages.success(request, f"Thank you: {len(updates)} update{pluralize(len(updates))} sent.")
+        return redirect(self.update_request.round.get_absolute_url())

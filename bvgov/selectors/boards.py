@@ -17,8 +17,9 @@ from core.pagination import first_rows_and_count
 from programmes.choices import BodyKind
 from programmes.models import Body, Decision, Meeting, Programme
 from recommendations.choices import DecisionStatus
-from recommendations.models import Action, Recommendation
+from recommendations.models import Action, Recommendation, UpdateRound
 from recommendations.querysets import due_soon_action_q, overdue_action_q
+from recommendations.rounds import RoundSummary, round_summary
 from reviews.choices import AWAITING_BODY_KINDS
 from reviews.models import Review
 
@@ -102,6 +103,7 @@ class BoardDashboard:
     recommendations_waiting_count: int
     last_meeting: Meeting | None
     changes: ChangeSummary | None
+    update_round: RoundSummary | None = None
 
 
 def board_dashboard(*, body: Body, programme: Programme | None) -> BoardDashboard:
@@ -128,6 +130,10 @@ def board_dashboard(*, body: Body, programme: Programme | None) -> BoardDashboar
         WAITING_SHOWN,
     )
     last_meeting = body.meetings.filter(date__lte=today).order_by("-date").first()
+    rounds = UpdateRound.objects.filter(meeting__body=body).select_related("meeting__body")
+    if programme is not None:
+        rounds = rounds.filter(programme=programme)
+    latest_round = rounds.order_by("-opened_at", "-id").first()
     return BoardDashboard(
         body=body,
         programme=programme,
@@ -143,6 +149,7 @@ def board_dashboard(*, body: Body, programme: Programme | None) -> BoardDashboar
         recommendations_waiting_count=waiting_count,
         last_meeting=last_meeting,
         changes=changes_since(review_ids, last_meeting.date) if last_meeting else None,
+        update_round=round_summary(latest_round) if latest_round else None,
     )
 
 

@@ -4,11 +4,14 @@ The table is built from the URL resolver, so a new URL without an entry here fai
 decides, in this file, who may read it and who may write through it.
 """
 
+import datetime
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from bvgov.models import SignInEvent
 from bvgov.roles import ACTION_OWNER, INSPECTOR, MEMBER, PROGRAMME_MANAGER
@@ -16,6 +19,7 @@ from core.models import AuditEntry
 from programmes.choices import BodyKind
 from recommendations.choices import ActionStatus, DecisionStatus
 from recommendations.models import Action
+from recommendations.rounds import round_open
 from recommendations.services import action_archive, action_report_progress, recommendation_archive
 from tests.bvgov.factories import UserFactory
 from tests.programmes.factories import (
@@ -130,6 +134,14 @@ EXPECTED = {
     "recommendations:recommendation_close": manager_only(),
     "recommendations:recommendation_accept_risk": manager_only(),
     "recommendations:recommendation_reopen": manager_only(),
+    "recommendations:round_list": READ,
+    "recommendations:round_detail": READ,
+    "recommendations:round_open": manager_only(),
+    # The owner asked, or the manager for them; an empty response is refused with its errors.
+    "recommendations:round_respond": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 400, "owner": 400, "inspector": 403},
+    },
     "recommendations:recommendation_archive": manager_only(),
     "recommendations:recommendation_restore": manager_only(),
     "recommendations:recommendation_import": manager_only(post_ok=400),
@@ -198,7 +210,16 @@ def register(owner_user, manager_user):
     recommendation_archive(recommendation=entered_twice, actor=manager_user, reason="Entered twice")
     duplicate_action = ActionFactory(recommendation=recommendation)
     action_archive(action=duplicate_action, actor=manager_user, reason="Entered twice")
+    update_round = round_open(
+        meeting=MeetingFactory(body=board, date=timezone.localdate() + datetime.timedelta(days=21)),
+        programme=programme,
+        respond_by=timezone.localdate() + datetime.timedelta(days=14),
+        due_within_days=None,
+        actor=manager_user,
+    )
     return {
+        "update_round": update_round,
+        "update_request": update_round.requests.get(owner=owner_user.person),
         "archived_recommendation": entered_twice,
         "archived_action": duplicate_action,
         "programme": programme,
@@ -241,6 +262,8 @@ def url_for(name: str, objects: dict) -> str:
         "decision_correct": lambda: reverse(name, args=[objects["decision"].pk]),
         "recommendation_extend": lambda: reverse(name, args=[objects["recommendation"].pk]),
         "action_extend": lambda: reverse(name, args=[objects["action"].pk]),
+        "round_detail": lambda: reverse(name, args=[objects["update_round"].pk]),
+        "round_respond": lambda: reverse(name, args=[objects["update_request"].pk]),
         **{
             step: lambda: reverse(name, args=[objects["recommendation"].pk])
             for step in (

@@ -275,8 +275,9 @@ def _register_of_size(n: int):
 # Session, user, the user's permissions; the dashboard's 4 (reviews, recommendation counts with the gaps, action counts
 # with the long overdue, trend); overdue actions, recommendations, outstanding ids; the previous pack's reviews,
 # recommendation and action counts, and statuses; the programme manager; the recommendations and actions archived since
-# the previous pack (two more, whether they have been restored since, when any was).
-QUERIES = 17
+# the previous pack (two more, whether they have been restored since, when any was); the latest update round (two
+# more, its requests and the actions with no update, when there is one).
+QUERIES = 18
 # Then the paper's checkpoint: for a past day's, the newest made by then; for today's, one made as the register has
 # moved since the last (its savepoint, the head, the newest checkpoint, the insert, the release).
 CHECKPOINT_QUERIES = {None: 5, "past": 1}

@@ -2,6 +2,7 @@
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from recommendations.choices import (
@@ -12,7 +13,16 @@ from recommendations.choices import (
     Rag,
     SourceKind,
 )
-from recommendations.models import Action, Comment, Evidence, ProgressUpdate, Recommendation, Source
+from recommendations.models import (
+    Action,
+    Comment,
+    Evidence,
+    ProgressUpdate,
+    Recommendation,
+    Source,
+    UpdateRequest,
+    UpdateRound,
+)
 from tests.bvgov.factories import UserFactory
 from tests.programmes.factories import PersonFactory, ProgrammeFactory, days_from_today
 from tests.reviews.factories import ReviewFactory
@@ -99,6 +109,29 @@ class CommentFactory(DjangoModelFactory):
     addressed_to = factory.SubFactory(PersonFactory)
     question = "Why has only one of the seventeen recommendations been implemented?"
     answer = ""
+
+
+class UpdateRoundFactory(DjangoModelFactory):
+    """A round for a programme board's meeting in three weeks, responses due in two."""
+
+    class Meta:
+        model = UpdateRound
+
+    meeting = factory.SubFactory("tests.programmes.factories.MeetingFactory", date=days_from_today(21))
+    programme = factory.SubFactory(ProgrammeFactory)
+    respond_by = days_from_today(14)
+    due_within_days = None
+    opened_by = factory.SubFactory(UserFactory)
+    opened_at = factory.LazyFunction(timezone.now)
+
+
+class UpdateRequestFactory(DjangoModelFactory):
+    class Meta:
+        model = UpdateRequest
+
+    round = factory.SubFactory(UpdateRoundFactory)
+    owner = factory.SubFactory(PersonFactory)
+    responded_at = None
 
 
 def as_implemented(recommendation: Recommendation, *, on) -> Recommendation:

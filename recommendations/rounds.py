@@ -1,0 +1,205 @@
+"""Update rounds: before a meeting, the programme manager asks every owner of an open action for an update by a date;
+each owner answers all their items in one form, and the meeting sees who responded and which items have none.
+
+Each write is one transaction with its history rows, as in recommendations.services; the owners are told through
+the signal update_requested (bvgov.notifications listens).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
+from django.utils import timezone
+
+from core.audit import sealed_together
+from core.history import save_with_history, set_m2m_with_history
+from core.pagination import first_rows_and_count
+from programmes.models import Meeting, Programme
+
+from . import signals
+from .models import Action, ProgressUpdate, UpdateRequest, UpdateRound
+from .permissions import person_of
+from .querysets import open_action_q
+from .services import action_report_progress
+
+
+def round_items(*, programme: Programme, due_within_days: int | None, today: datetime.date):
+    """The open actions with an owner that a round asks about: every one of the programme's, or those due within
+    `due_within_days` (overdue ones included)."""
+    actions = Action.objects.filter(open_action_q(), owner__isnull=False, recommendation__source__programme=programme)
+    if due_within_days is not None:
+        actions = actions.filter(due_date__lte=today + datetime.timedelta(days=due_within_days))
+    return actions
+
+
+def can_open_round(user) -> bool:
+    return user.has_perm("recommendations.add_updateround")
+
+
+@transaction.atomic
+def round_open(
+    *,
+    meeting: Meeting,
+    programme: Programme,
+    respond_by: datetime.date,
+    due_within_days: int | None,
+    actor,
+    today: datetime.date | None = None,
+) -> UpdateRound:
+    """Open a round for a meeting to come: one request per owner, listing their actions in scope."""
+    today = today or timezone.localdate()
+    if actor is not None and not can_open_round(actor):
+        raise PermissionDenied("Only the programme manager opens an update round.")
+    if meeting.date < today:
+        raise ValidationError({"meeting": "That meeting has taken place: a round prepares for a meeting to come."})
+    if respond_by < today:
+        raise ValidationError({"respond_by": "The respond-by date cannot be in the past."})
+    if respond_by > meeting.date:
+        raise ValidationError({"respond_by": f"Owners must respond by the meeting, on {meeting.date:%d %B %Y}."})
+    if due_within_days is not None and due_within_days < 0:
+        raise ValidationError({"due_within_days": "Give a number of days, 0 or more."})
+    by_owner: dict[int, list[int]] = {}
+    for action_id, owner_id in round_items(
+        programme=programme, due_within_days=due_within_days, today=today
+    ).values_list("id", "owner_id"):
+        by_owner.setdefault(owner_id, []).append(action_id)
+    if not by_owner:
+        raise ValidationError("No open action with an owner is in this scope: there is nobody to ask.")
+    reason = f"Update round opened for {meeting}: respond by {respond_by:%d %B %Y}"
+    with sealed_together():
+        update_round = save_with_history(
+            UpdateRound(
+                meeting=meeting,
+                programme=programme,
+                respond_by=respond_by,
+                due_within_days=due_within_days,
+                opened_by=actor,
+                opened_at=timezone.now(),
+            ),
+            actor=actor,
+            reason=reason,
+        )
+        requests = []
+        for owner_id, action_ids in by_owner.items():
+            request = save_with_history(
+                UpdateRequest(round=update_round, owner_id=owner_id), actor=actor, reason=reason
+            )
+            set_m2m_with_history(request, "actions", action_ids, actor=actor, reason=reason)
+            requests.append(request)
+    for request in requests:
+        signals.update_requested.send(sender=UpdateRequest, request=request, actor=actor)
+    return update_round
+
+
+def can_respond(user, request: UpdateRequest) -> bool:
+    """The owner asked, and the programme manager (for an owner who cannot sign in)."""
+    if user.has_perm("recommendations.change_action"):
+        return True
+    person = person_of(user)
+    return person is not None and person.pk == request.owner_id and user.has_perm("recommendations.add_progressupdate")
+
+
+@dataclass
+class ItemUpdate:
+    """One item of an owner's response: its new status, the reason for a change, and a note."""
+
+    action: Action
+    status: str
+    reason: str = ""
+    note: str = ""
+    seen_version: int | None = None
+
+    @property
+    def says_something(self) -> bool:
+        return self.status != self.action.status or bool(self.note.strip())
+
+
+@transaction.atomic
+def round_respond(
+    *, request: UpdateRequest, actor, items: list[ItemUpdate], today: datetime.date | None = None
+) -> list[ProgressUpdate]:
+    """An owner's response to a round, all their items in one step: each item that changes or has a note becomes a
+    progress update (through action_report_progress, with its checks); any refusal refuses the whole response, so
+    nothing is partly written. Items left as they are count as having no update this round."""
+    if not can_respond(actor, request):
+        raise PermissionDenied("Only the owner asked, or the programme manager, can respond to this request.")
+    author = request.owner
+    updates = []
+    for item in items:
+        if not item.says_something:
+            continue
+        try:
+            updates.append(
+                action_report_progress(
+                    action=item.action,
+                    actor=actor,
+                    author=author,
+                    status=item.status,
+                    rag_override=item.action.rag_override,
+                    reason=item.reason,
+                    note=item.note,
+                    today=today,
+                    seen_version=item.seen_version,
+                )
+            )
+        except ValidationError as error:
+            raise ValidationError({f"action-{item.action.pk}": error.messages}) from error
+    if not updates:
+        raise ValidationError("Nothing to send: give at least one item a progress note or a new status.")
+    locked = UpdateRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.responded_at is None:
+        locked.responded_at = timezone.now()
+        save_with_history(locked, actor=actor, reason=f"Responded to the {locked.round}")
+    return updates
+
+
+# The actions with no update a round's page lists; the rest are counted.
+ITEMS_SHOWN = 50
+
+
+@dataclass
+class RoundSummary:
+    """Who responded to a round, who did not, and the actions with no update since it opened (the first
+    ITEMS_SHOWN of them, and how many in all)."""
+
+    update_round: UpdateRound
+    responded: list[UpdateRequest]
+    not_responded: list[UpdateRequest]
+    items_without_update: list[Action]
+    items_without_update_count: int
+    items_total: int
+
+    @property
+    def owners_total(self) -> int:
+        return len(self.responded) + len(self.not_responded)
+
+
+def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None = None) -> RoundSummary:
+    """Two queries, however many owners and actions: the requests with their owners and how many actions each has,
+    and the first actions with no progress update reported since the round opened (by `as_at`, if given, for a past
+    day's pack) with how many there are."""
+    updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), reported_on__gte=update_round.opened_at.date())
+    if as_at is not None:
+        updated = updated.filter(reported_on__lte=as_at.date())
+    requests = list(update_round.requests.select_related("owner").annotate(items=Count("actions")))
+    silent, silent_count = first_rows_and_count(
+        Action.all_objects.filter(update_requests__round=update_round)
+        .filter(~Exists(updated))
+        .select_related("recommendation")
+        .order_by("due_date", "id"),
+        ITEMS_SHOWN,
+    )
+
+    def responded(request):
+        return request.responded_at is not None and (as_at is None or request.responded_at <= as_at)
+
+    return RoundSummary(
+        update_round=update_round,
+        responded=[request for request in requests if responded(request)],
+        not_responded=[request for request in requests if not responded(request)],
+        items_without_update=silent,
+        items_without_update_count=silent_count,
+        items_total=sum(request.items for request in requests),
+    )
