@@ -131,3 +131,10 @@ def slipped_days(original: datetime.date | None, revised: datetime.date | None) 
     if revised and original:
         return max((revised - original).days, 0)
     return 0
+
+
+def slippage_text(days: int) -> str:
+    """How far a date slipped, as a person says it: "12 days" under two months, else "3 months" (to the nearest)."""
+    if days < 60:
+        return f"{days} day{'' if days == 1 else 's'}"
+    return f"{round(days / (365.25 / 12))} months"

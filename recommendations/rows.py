@@ -9,7 +9,15 @@ from django.utils.safestring import SafeString, mark_safe
 from core.html import conditional_escape, format_html, status_tag
 from core.rows import UrlPattern, long_date, short_date, truncate
 
-from .choices import ActionStatus, DecisionStatus, ImplementationStatus, days_overdue, derive_rag, slipped_days
+from .choices import (
+    ActionStatus,
+    DecisionStatus,
+    ImplementationStatus,
+    days_overdue,
+    derive_rag,
+    slippage_text,
+    slipped_days,
+)
 
 
 def action_rows(actions, *, today: datetime.date) -> SafeString:
@@ -102,9 +110,8 @@ def recommendation_rows(recommendations) -> SafeString:
             slipped = slipped_days(original, revised_date)
             if slipped:
                 revised += format_html(
-                    '<br><span class="govuk-!-font-size-14 govuk-!-font-weight-bold">slipped by {} day{}</span>',
-                    slipped,
-                    "" if slipped == 1 else "s",
+                    '<br><span class="govuk-!-font-size-14 govuk-!-font-weight-bold">slipped by {}</span>',
+                    slippage_text(slipped),
                 )
         else:
             revised = "–"

@@ -5,6 +5,7 @@ import datetime
 from django import template
 
 from recommendations import rows
+from recommendations.choices import slippage_text
 
 register = template.Library()
 
@@ -13,6 +14,11 @@ register = template.Library()
 def days_overdue(action, today: datetime.date) -> int:
     """How many days an action is overdue on a day (0 if it is not): the one rule, Action.days_overdue."""
     return action.days_overdue(today)
+
+
+@register.filter
+def slippage(days: int) -> str:
+    return slippage_text(days)
 
 
 @register.filter

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.history import save_with_history
-from recommendations.choices import ActionStatus, DecisionStatus, Rag, derive_rag
+from recommendations.choices import ActionStatus, DecisionStatus, Rag, derive_rag, slippage_text
 from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
 from recommendations.querysets import amber_action_q
 from tests.choices import assert_choice_refused_everywhere, choice_columns
@@ -384,3 +384,10 @@ def test_evidence_is_stored_under_its_update():
     assert evidence.file.name.startswith(f"evidence/{evidence.update_id}/minutes")
     with evidence.file.open("rb") as stored:
         assert stored.read() == b"Minutes of the project board.\n"
+
+
+@pytest.mark.parametrize(
+    ("days", "said"), [(1, "1 day"), (45, "45 days"), (59, "59 days"), (91, "3 months"), (397, "13 months")]
+)
+def test_slippage_is_said_in_days_then_months(days, said):
+    assert slippage_text(days) == said
