@@ -280,6 +280,7 @@ class Notification(models.Model):
         VERIFICATION_OUTCOME = "verified", "Verification of your recommendation"
         RISK_REVIEW = "risk_review", "Accepted risk due for review"
         UPDATE_REQUEST = "update_request", "Updates requested before a meeting"
+        DEPUTY = "deputy", "You are named a deputy"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -303,11 +304,12 @@ class Notification(models.Model):
     def why(self) -> str:
         """Why the person is told, as their email says."""
         return {
-            self.Kind.CHALLENGE: "the challenge was put to you as the owner",
+            self.Kind.CHALLENGE: "the challenge was put to you as the owner, or to the owner you are deputy for",
             self.Kind.ANSWER: "you asked the question",
             self.Kind.DECISION_WAITING: "you chair the body that takes the decision",
             self.Kind.VERIFICATION_REQUEST: "you verify the recommendations of its report",
             self.Kind.VERIFICATION_OUTCOME: "you own the recommendation, or reported it implemented",
             self.Kind.RISK_REVIEW: "you own the recommendation, or manage its programme",
             self.Kind.UPDATE_REQUEST: "you own actions the meeting will look at",
+            self.Kind.DEPUTY: "an owner named you their deputy",
         }[self.kind]

@@ -25,7 +25,7 @@ from simple_history.signals import post_create_historical_record
 from core.history import save_with_history
 from recommendations import signals
 from recommendations.choices import ImplementationStatus
-from recommendations.models import Recommendation, UpdateRequest
+from recommendations.models import Delegation, Recommendation, UpdateRequest
 from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION
 from reviews.models import Review
 
@@ -91,13 +91,27 @@ def _subject_line(comment) -> str:
 
 
 def on_challenge_asked(sender, comment, **kwargs):
+    """The owner is told, and their deputy for the time being."""
     owner = comment.addressed_to
+    deputies = Delegation.objects.current(timezone.localdate()).filter(owner=owner).select_related("deputy__user")
+    for person in [owner, *(delegation.deputy for delegation in deputies)] if owner else []:
+        notify(
+            recipient=getattr(person, "user", None),
+            kind=Notification.Kind.CHALLENGE,
+            text=f"{comment.author} asks about {_subject_line(comment)}: {comment.question}",
+            url=f"{comment.subject.get_absolute_url()}#challenges",
+            actor=comment.author,
+        )
+
+
+def on_deputy_named(sender, delegation, actor, **kwargs):
     notify(
-        recipient=getattr(owner, "user", None),
-        kind=Notification.Kind.CHALLENGE,
-        text=f"{comment.author} asks about {_subject_line(comment)}: {comment.question}",
-        url=f"{comment.subject.get_absolute_url()}#challenges",
-        actor=comment.author,
+        recipient=getattr(delegation.deputy, "user", None),
+        kind=Notification.Kind.DEPUTY,
+        text=f"You are {delegation.owner.name}'s deputy from {delegation.starts_on:%d %B %Y} to "
+        f"{delegation.ends_on:%d %B %Y}: you may update their actions and answer their challenges",
+        url=reverse("recommendations:my_actions"),
+        actor=actor,
     )
 
 
@@ -231,6 +245,7 @@ def remind_update_rounds(*, today) -> int:
 
 
 def connect() -> None:
+    signals.deputy_named.connect(on_deputy_named, dispatch_uid="bvgov_notify_deputy")
     signals.update_requested.connect(on_update_requested, dispatch_uid="bvgov_notify_update_request")
     signals.verification_requested.connect(on_verification_requested, dispatch_uid="bvgov_notify_verify")
     signals.verification_decided.connect(on_verification_decided, dispatch_uid="bvgov_notify_verified")

@@ -2,7 +2,7 @@ from django import forms
 
 from core.editing import ChangeMessageForm, SeenVersionMixin
 from core.history import StaleEditError, check_not_stale
-from programmes.models import Body, Meeting, Programme
+from programmes.models import Body, Meeting, Person, Programme
 
 from .choices import IMPLEMENTATION_STATUSES_EDITABLE, ActionStatus, ImplementationStatus, Rag
 from .models import Action, Recommendation
@@ -565,4 +565,50 @@ class RoundItemForm(SeenVersionMixin, forms.Form):
         cleaned = super().clean()
         if cleaned.get("status") not in (None, self.action.status) and not cleaned.get("reason", "").strip():
             self.add_error("reason", "Say why the status is changing.")
+        return cleaned
+
+
+class DelegationForm(forms.Form):
+    """An owner's deputy for a period."""
+
+    deputy = forms.ModelChoiceField(
+        label="Deputy",
+        queryset=Person.objects.none(),
+        empty_label="Choose your deputy",
+        help_text="Someone who signs in to record progress.",
+        error_messages={"required": "Choose your deputy."},
+    )
+    starts_on = forms.DateField(
+        label="From",
+        help_text=DATE_HINT,
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the first day your deputy acts for you.",
+            "invalid": "Enter the first day as a real date, for example 1/12/2003.",
+        },
+    )
+    ends_on = forms.DateField(
+        label="To",
+        help_text=DATE_HINT,
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the last day your deputy acts for you.",
+            "invalid": "Enter the last day as a real date, for example 31/12/2003.",
+        },
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = (
+            Person.objects.filter(user__is_active=True, user__groups__permissions__codename="add_progressupdate")
+            .exclude(pk=owner.pk)
+            .distinct()
+            .order_by("name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The last day cannot be before the first.")
         return cleaned

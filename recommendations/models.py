@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from core.archiving import ActiveManager, Archivable
 from core.history import IndexedHistoricalRecords
-from programmes.db import CheckConstraint, choices_constraint
+from programmes.db import CheckConstraint, choices_constraint, date_order_constraint
 from programmes.models import Decision, Indicator, Meeting, Person, Programme, StrategicOutcome
 from reviews.models import Inspection, Review
 
@@ -472,6 +472,10 @@ class ProgressUpdate(models.Model):
         Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="updates"
     )
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="progress_updates")
+    # The owner a deputy reported for (Delegation): the update is by the deputy, for the owner.
+    on_behalf_of = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="progress_updates_by_deputy"
+    )
     reported_on = models.DateField()
     note = models.TextField()
     reported_status = models.CharField(max_length=20, choices=ActionStatus.choices, blank=True)
@@ -556,6 +560,10 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="answers"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The owner a deputy answered for (Delegation).
+    answered_for = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="answers_by_deputy"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -640,3 +648,50 @@ class UpdateRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("recommendations:round_respond", args=[self.pk])
+
+
+class DelegationQuerySet(models.QuerySet):
+    def current(self, today: datetime.date):
+        return self.filter(starts_on__lte=today, ends_on__gte=today, ended_at__isnull=True)
+
+    def deputising(self, person, today: datetime.date):
+        """The owners `person` is deputy for today, as a subquery of their ids."""
+        return self.current(today).filter(deputy=person).values("owner_id")
+
+
+class Delegation(models.Model):
+    """An owner's deputy for a period (leave, say): the deputy may update the owner's actions and answer the
+    challenges put to them, each recorded as by the deputy, for the owner."""
+
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="delegations_given")
+    deputy = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="delegations_held")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    # Ended early by the owner (back from leave): no longer in force, its period kept as it was named.
+    ended_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "id"]
+        constraints = [
+            date_order_constraint(
+                "starts_on", "ends_on", table="delegation", message="A delegation cannot end before it starts."
+            ),
+            CheckConstraint(
+                condition=~models.Q(owner=models.F("deputy")),
+                name="delegation_deputy_is_someone_else",
+                violation_error_message="Name someone else as your deputy.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy.name} for {self.owner.name}, {self.starts_on:%d %b %Y} to {self.ends_on:%d %b %Y}"
+
+
+def deputy_for(person: Person | None, owner_id: int | None, today: datetime.date) -> bool:
+    """Whether `person` is `owner_id`'s deputy today."""
+    if person is None or owner_id is None:
+        return False
+    return Delegation.objects.current(today).filter(deputy=person, owner_id=owner_id).exists()

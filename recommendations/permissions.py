@@ -1,6 +1,8 @@
 """Who may change what in the recommendations register. Checked on the server for every write."""
 
-from .models import Action, Comment, Recommendation
+from django.utils import timezone
+
+from .models import Action, Comment, Recommendation, deputy_for
 
 
 def person_of(user):
@@ -9,9 +11,9 @@ def person_of(user):
 
 def can_update_action(user, action: Action) -> bool:
     """The programme manager (whose role may change any action), and, if their role lets them record progress, the
-    action's own owner and the project director of the review the action's recommendation belongs to. Rights follow
-    the role and the person: being named on the action gives none to an inspector or a member. Nobody updates an
-    archived action: it is restored first."""
+    action's own owner, the owner's deputy for the time being (Delegation), and the project director of the review
+    the action's recommendation belongs to. Rights follow the role and the person: being named on the action gives
+    none to an inspector or a member. Nobody updates an archived action: it is restored first."""
     if action.is_archived:
         return False
     if user.has_perm("recommendations.change_action"):
@@ -19,7 +21,11 @@ def can_update_action(user, action: Action) -> bool:
     person = person_of(user)
     if person is None or not user.has_perm("recommendations.add_progressupdate"):
         return False
-    return action.owner_id == person.pk or directs_review_of(person, action)
+    return (
+        action.owner_id == person.pk
+        or directs_review_of(person, action)
+        or deputy_for(person, action.owner_id, timezone.localdate())
+    )
 
 
 def directs_review_of(person, action: Action) -> bool:
@@ -34,13 +40,16 @@ def can_ask(user) -> bool:
 
 def can_answer(user, comment: Comment, subject: Recommendation | Action) -> bool:
     """Of those whose role lets them answer challenges: the programme manager (who may change any action), the
-    person the challenge was put to, and whoever owns the subject now."""
+    person the challenge was put to, whoever owns the subject now, and the deputy of either."""
     if not user.has_perm("recommendations.change_comment"):
         return False
     if user.has_perm("recommendations.change_action"):
         return True
     person = person_of(user)
-    return person is not None and person.pk in {comment.addressed_to_id, subject.owner_id}
+    if person is None:
+        return False
+    owners = {comment.addressed_to_id, subject.owner_id} - {None}
+    return person.pk in owners or any(deputy_for(person, owner, timezone.localdate()) for owner in owners)
 
 
 def can_report_implemented(user, recommendation: Recommendation) -> bool:

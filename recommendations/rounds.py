@@ -19,7 +19,7 @@ from core.pagination import first_rows_and_count
 from programmes.models import Meeting, Programme
 
 from . import signals
-from .models import Action, ProgressUpdate, UpdateRequest, UpdateRound
+from .models import Action, ProgressUpdate, UpdateRequest, UpdateRound, deputy_for
 from .permissions import person_of
 from .querysets import open_action_q
 from .services import action_report_progress
@@ -94,11 +94,14 @@ def round_open(
 
 
 def can_respond(user, request: UpdateRequest) -> bool:
-    """The owner asked, and the programme manager (for an owner who cannot sign in)."""
+    """The owner asked, their deputy for the time being, and the programme manager (for an owner who cannot sign
+    in)."""
     if user.has_perm("recommendations.change_action"):
         return True
     person = person_of(user)
-    return person is not None and person.pk == request.owner_id and user.has_perm("recommendations.add_progressupdate")
+    if person is None or not user.has_perm("recommendations.add_progressupdate"):
+        return False
+    return person.pk == request.owner_id or deputy_for(person, request.owner_id, timezone.localdate())
 
 
 @dataclass
@@ -125,7 +128,10 @@ def round_respond(
     nothing is partly written. Items left as they are count as having no update this round."""
     if not can_respond(actor, request):
         raise PermissionDenied("Only the owner asked, or the programme manager, can respond to this request.")
-    author = request.owner
+    # A deputy responds in their own name, for the owner (action_report_progress records it so).
+    person = person_of(actor)
+    deputising = person is not None and deputy_for(person, request.owner_id, today or timezone.localdate())
+    author = person if deputising else request.owner
     updates = []
     for item in items:
         if not item.says_something:

@@ -144,6 +144,13 @@ def recommendation_rows(recommendations) -> SafeString:
     return mark_safe("\n".join(rows))
 
 
+def _byline(update) -> str:
+    """Who reported an update: its author, and the owner they stood in for as deputy."""
+    if update.on_behalf_of_id:
+        return f"{update.author.name}, deputy for {update.on_behalf_of.name}"
+    return update.author.name
+
+
 def progress_update_items(updates, *, show_subject: bool) -> SafeString:
     """The items of recommendations/partials/progress_updates.html's timeline, newest first: who reported, when,
     the status and RAG they reported, their note and their evidence files."""
@@ -199,7 +206,9 @@ def progress_update_items(updates, *, show_subject: bool) -> SafeString:
                 "    </div>\n"
                 "  </div>",
                 title,
-                update.author.name,
+                f"{update.author.name}, deputy for {update.on_behalf_of.name}"
+                if update.on_behalf_of
+                else update.author.name,
                 update.reported_on.isoformat(),
                 long_date(update.reported_on),
                 reported,

@@ -16,13 +16,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.history import latest_version_subquery
 from core.pagination import first_rows_and_count
 from programmes.models import Decision
 
 from .choices import ACTION_CLOSED_STATUSES
-from .models import Action, Comment, Evidence, ProgressUpdate, Recommendation
+from .models import Action, Comment, Delegation, Evidence, ProgressUpdate, Recommendation
 from .querysets import amber_action_q, open_action_q, red_action_q
 
 LATEST_UPDATES = 3
@@ -67,19 +68,22 @@ def actions_with_context():
 def latest_updates_prefetch() -> Prefetch:
     return Prefetch(
         "updates",
-        queryset=ProgressUpdate.objects.select_related("author").order_by("-reported_on", "-id")[:LATEST_UPDATES],
+        queryset=ProgressUpdate.objects.select_related("author", "on_behalf_of").order_by("-reported_on", "-id")[
+            :LATEST_UPDATES
+        ],
         to_attr="latest_updates",
     )
 
 
 def my_actions(*, person):
-    """An owner's actions, and those of the reviews they direct as project director, open ones first and soonest due
-    first, each with its latest progress updates."""
+    """An owner's actions, those of the reviews they direct as project director, and those of the owners they are
+    deputy for today, open ones first and soonest due first, each with its latest progress updates."""
     if person is None:
         return Action.objects.none()
+    deputising = Delegation.objects.deputising(person, timezone.localdate())
     return (
         actions_with_context()
-        .filter(Q(owner=person) | Q(recommendation__review__project_director=person))
+        .filter(Q(owner=person) | Q(recommendation__review__project_director=person) | Q(owner_id__in=deputising))
         .annotate(
             closed=Case(
                 When(status__in=ACTION_CLOSED_STATUSES, then=Value(1)), default=Value(0), output_field=IntegerField()
@@ -91,11 +95,13 @@ def my_actions(*, person):
 
 
 def challenges_waiting(*, person):
-    """The challenges put to an owner that they have not answered yet, oldest first: the first thing they see."""
+    """The challenges put to an owner (or to an owner they are deputy for) not answered yet, oldest first: the first
+    thing they see."""
     if person is None:
         return Comment.objects.none()
+    deputising = Delegation.objects.deputising(person, timezone.localdate())
     return (
-        Comment.objects.filter(addressed_to=person, answered_at__isnull=True)
+        Comment.objects.filter(Q(addressed_to=person) | Q(addressed_to_id__in=deputising), answered_at__isnull=True)
         .select_related("author", "action", "recommendation__source")
         .order_by("asked_at", "id")
     )
@@ -165,7 +171,7 @@ def progress_on_recommendation(recommendation: Recommendation):
     """Progress updates on the recommendation and on each of its actions, newest first, with their evidence."""
     return (
         ProgressUpdate.objects.filter(Q(recommendation=recommendation) | Q(action__recommendation=recommendation))
-        .select_related("author", "action")
+        .select_related("author", "on_behalf_of", "action")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
         .order_by("-reported_on", "-id")
     )
@@ -176,7 +182,7 @@ def comments_on(subject: Recommendation | Action):
     field = "action" if isinstance(subject, Action) else "recommendation"
     return (
         Comment.objects.filter(**{field: subject})
-        .select_related("author", "addressed_to", "answered_by")
+        .select_related("author", "addressed_to", "answered_by", "answered_for")
         .order_by("-asked_at", "-id")
     )
 
@@ -220,7 +226,11 @@ UPDATES_SHOWN = 20
 def action_updates(action: Action, *, everything: bool = False) -> tuple[list, int]:
     """An action's progress updates, newest first, with their evidence: the latest UPDATES_SHOWN (or all), and how
     many there are in all."""
-    updates = ProgressUpdate.objects.filter(action=action).select_related("author").order_by("-reported_on", "-id")
+    updates = (
+        ProgressUpdate.objects.filter(action=action)
+        .select_related("author", "on_behalf_of")
+        .order_by("-reported_on", "-id")
+    )
     if everything:
         rows = list(updates)
         in_all = len(rows)

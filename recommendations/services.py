@@ -22,7 +22,16 @@ from .choices import (
     ImplementationStatus,
     Rag,
 )
-from .models import DECISION_STATUSES_COMMITTED, Action, Comment, Evidence, ProgressUpdate, Recommendation
+from .models import (
+    DECISION_STATUSES_COMMITTED,
+    Action,
+    Comment,
+    Delegation,
+    Evidence,
+    ProgressUpdate,
+    Recommendation,
+    deputy_for,
+)
 from .permissions import can_close, can_report_implemented, can_update_action, can_verify, person_of
 from .querysets import overdue_action_q, red_action_q
 
@@ -120,19 +129,23 @@ def action_report_progress(
             _move_status(locked, status, today)
         if rag_changes:
             _override_rag(locked, rag_override, reason)
+        deputising = author.pk != locked.owner_id and deputy_for(author, locked.owner_id, today)
+        for_owner = locked.owner if deputising else None
+        by_deputy = f" (by the deputy, for {for_owner.name})" if for_owner else ""
         if status_changes or rag_changes:
-            save_with_history(locked, actor=actor, reason=reason)
+            save_with_history(locked, actor=actor, reason=reason + by_deputy)
         # This update is the action's latest: the RAG it reports counts it.
         locked.last_update_on = today
         update = ProgressUpdate(
             action=locked,
             author=author,
+            on_behalf_of=for_owner,
             reported_on=today,
             note=note.strip() or reason.strip(),
             reported_status=locked.status,
             reported_rag=locked.rag(today),
         )
-        save_with_history(update, actor=actor, reason=reason or "Progress update")
+        save_with_history(update, actor=actor, reason=(reason or "Progress update") + by_deputy)
         if evidence_file is not None:
             save_with_history(
                 Evidence(
@@ -174,7 +187,12 @@ def comment_answer(*, comment: Comment, actor, answer: str) -> Comment:
     locked.answer = answer.strip()
     locked.answered_by = actor
     locked.answered_at = timezone.now()
-    save_with_history(locked, actor=actor, reason="Challenge answered")
+    person, owner = person_of(actor), locked.addressed_to
+    deputising = owner is not None and person is not None and person != owner
+    if deputising and deputy_for(person, owner.pk, timezone.localdate()):
+        locked.answered_for = owner
+    reason = f"Challenge answered by the deputy, for {owner.name}" if locked.answered_for else "Challenge answered"
+    save_with_history(locked, actor=actor, reason=reason)
     signals.challenge_answered.send(sender=Comment, comment=locked)
     return locked
 
@@ -556,3 +574,48 @@ def recommendation_reopen(*, recommendation: Recommendation, actor, reason: str,
     locked.risk_review_date = None
     locked.closure_note = ""
     return save_with_history(locked, actor=actor, reason=f"Reopened: {reason.strip()}")
+
+
+# Delegation: an owner's deputy for a period, who updates and answers for them.
+
+
+def _may_delegate_for(actor, owner) -> bool:
+    return actor.has_perm("recommendations.change_action") or person_of(actor) == owner
+
+
+@transaction.atomic
+def delegation_create(
+    *, owner, deputy, starts_on: datetime.date, ends_on: datetime.date, actor, today: datetime.date | None = None
+) -> Delegation:
+    """Name a deputy for a period. The deputy must be able to sign in with a role that records progress, and an
+    owner has one deputy at a time."""
+    today = today or timezone.localdate()
+    if not _may_delegate_for(actor, owner):
+        raise PermissionDenied("Only the owner, or the programme manager, names the owner's deputy.")
+    if deputy is None:
+        raise ValidationError({"deputy": "Choose your deputy."})
+    user = getattr(deputy, "user", None)
+    if user is None or not user.is_active or not user.has_perm("recommendations.add_progressupdate"):
+        raise ValidationError({"deputy": f"{deputy.name} cannot sign in to record progress: choose someone who can."})
+    if ends_on < today:
+        raise ValidationError({"ends_on": "The period has already ended: give an end date from today on."})
+    overlapping = Delegation.objects.filter(
+        owner=owner, ended_at__isnull=True, starts_on__lte=ends_on, ends_on__gte=starts_on
+    ).first()
+    if overlapping is not None:
+        raise ValidationError(f"{owner.name} already has a deputy then: {overlapping}. End it first.")
+    delegation = Delegation(owner=owner, deputy=deputy, starts_on=starts_on, ends_on=ends_on)
+    save_with_history(delegation, actor=actor, reason=f"Deputy named: {delegation}")
+    signals.deputy_named.send(sender=Delegation, delegation=delegation, actor=actor)
+    return delegation
+
+
+@transaction.atomic
+def delegation_end(*, delegation: Delegation, actor) -> Delegation:
+    locked = Delegation.objects.select_for_update().select_related("owner", "deputy").get(pk=delegation.pk)
+    if not _may_delegate_for(actor, locked.owner):
+        raise PermissionDenied("Only the owner, or the programme manager, ends the owner's delegation.")
+    if locked.ended_at is not None:
+        raise ValidationError("This delegation has already ended.")
+    locked.ended_at = timezone.now()
+    return save_with_history(locked, actor=actor, reason=f"Delegation ended early: {locked}")

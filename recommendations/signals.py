@@ -14,3 +14,5 @@ verification_requested = Signal()
 verification_decided = Signal()
 # request (an UpdateRequest), actor: an owner asked for updates of their items before a meeting.
 update_requested = Signal()
+# delegation, actor: an owner names a deputy, who is told.
+deputy_named = Signal()

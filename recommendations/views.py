@@ -32,6 +32,7 @@ from .forms import (
     ArchiveForm,
     CloseForm,
     CommentForm,
+    DelegationForm,
     ExtensionForm,
     RecommendationForm,
     ReopenForm,
@@ -41,7 +42,7 @@ from .forms import (
     RoundOpenForm,
     VerifyForm,
 )
-from .models import Action, Comment, Recommendation, UpdateRequest, UpdateRound
+from .models import Action, Comment, Delegation, Recommendation, UpdateRequest, UpdateRound
 from .permissions import (
     can_answer,
     can_ask,
@@ -429,12 +430,24 @@ class MyActionsView(LoginRequiredMixin, TemplateView):
         )
         today = timezone.localdate()
         waiting = UpdateRequest.objects.filter(owner=person, responded_at__isnull=True, round__respond_by__gte=today)
+        # The deputies this person has named and the owners they stand in for, now or to come: one query.
+        delegations = (
+            list(
+                Delegation.objects.filter(Q(owner=person) | Q(deputy=person), ends_on__gte=today, ended_at=None)
+                .select_related("owner", "deputy")
+                .order_by("starts_on")
+            )
+            if person is not None
+            else []
+        )
         return super().get_context_data(
             update_requests=list(waiting.select_related("round__meeting__body").order_by("round__respond_by", "id")[:5])
             if person is not None
             else [],
             challenges=challenges,
             challenge_count=challenge_count,
+            deputies=[d for d in delegations if d.owner_id == person.pk] if person else [],
+            deputising_for=[d for d in delegations if d.deputy_id == person.pk] if person else [],
             person=person,
             today=timezone.localdate(),
             page_obj=page,
@@ -982,3 +995,42 @@ class RoundRespondView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(forms=forms, general_errors=general), status=400)
         messages.success(request, f"Thank you: {len(updates)} update{pluralize(len(updates))} sent.")
         return redirect(self.update_request.round.get_absolute_url())
+
+
+class DelegationCreateView(LoginRequiredMixin, FormView):
+    """The signed-in owner names a deputy for a period (leave, say)."""
+
+    template_name = "recommendations/delegation_form.html"
+    form_class = DelegationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.owner = person_of(request.user)
+        if self.owner is None or not request.user.has_perm("recommendations.add_progressupdate"):
+            raise PermissionDenied("Only an owner who records progress names a deputy.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "owner": self.owner}
+
+    def form_valid(self, form):
+        try:
+            delegation = services.delegation_create(owner=self.owner, actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{delegation.deputy.name} is your deputy: they have been told.")
+        return redirect("recommendations:my_actions")
+
+
+class DelegationEndView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        delegation = get_object_or_404(Delegation.objects.select_related("owner"), pk=pk)
+        try:
+            services.delegation_end(delegation=delegation, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your delegation has ended.")
+        return redirect("recommendations:my_actions")

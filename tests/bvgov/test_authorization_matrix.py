@@ -34,6 +34,7 @@ from tests.programmes.factories import (
 from tests.recommendations.factories import (
     ActionFactory,
     CommentFactory,
+    DelegationFactory,
     EvidenceFactory,
     ProgressUpdateFactory,
     RecommendationFactory,
@@ -134,6 +135,16 @@ EXPECTED = {
     "recommendations:recommendation_close": manager_only(),
     "recommendations:recommendation_accept_risk": manager_only(),
     "recommendations:recommendation_reopen": manager_only(),
+    # An owner names their own deputy; the manager here is no person in the register.
+    "recommendations:delegation_create": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 403, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 403, "owner": 200, "inspector": 403},
+    },
+    # The owner's delegation: the manager (who may change any action) ends it, and the owner is then told it has.
+    "recommendations:delegation_end": {
+        "GET": {"anonymous": "login", "member": 405, "manager": 405, "owner": 405, "inspector": 405},
+        "POST": {"anonymous": "login", "member": 403, "manager": 302, "owner": 302, "inspector": 403},
+    },
     "recommendations:round_list": READ,
     "recommendations:round_detail": READ,
     "recommendations:round_open": manager_only(),
@@ -218,6 +229,7 @@ def register(owner_user, manager_user):
         actor=manager_user,
     )
     return {
+        "delegation": DelegationFactory(owner=owner_user.person),
         "update_round": update_round,
         "update_request": update_round.requests.get(owner=owner_user.person),
         "archived_recommendation": entered_twice,
@@ -263,6 +275,7 @@ def url_for(name: str, objects: dict) -> str:
         "recommendation_extend": lambda: reverse(name, args=[objects["recommendation"].pk]),
         "action_extend": lambda: reverse(name, args=[objects["action"].pk]),
         "round_detail": lambda: reverse(name, args=[objects["update_round"].pk]),
+        "delegation_end": lambda: reverse(name, args=[objects["delegation"].pk]),
         "round_respond": lambda: reverse(name, args=[objects["update_request"].pk]),
         **{
             step: lambda: reverse(name, args=[objects["recommendation"].pk])

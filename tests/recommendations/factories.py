@@ -16,6 +16,7 @@ from recommendations.choices import (
 from recommendations.models import (
     Action,
     Comment,
+    Delegation,
     Evidence,
     ProgressUpdate,
     Recommendation,
@@ -132,6 +133,18 @@ class UpdateRequestFactory(DjangoModelFactory):
     round = factory.SubFactory(UpdateRoundFactory)
     owner = factory.SubFactory(PersonFactory)
     responded_at = None
+
+
+class DelegationFactory(DjangoModelFactory):
+    """An owner's deputy for the next fortnight."""
+
+    class Meta:
+        model = Delegation
+
+    owner = factory.SubFactory(PersonFactory)
+    deputy = factory.SubFactory(PersonFactory)
+    starts_on = days_from_today(0)
+    ends_on = days_from_today(14)
 
 
 def as_implemented(recommendation: Recommendation, *, on) -> Recommendation:

@@ -993,9 +993,9 @@ RECOMMENDATION_DETAIL_QUERIES = 11
 # Session, user, the action, its dependencies each way, the permissions, the updates, their evidence, the
 # challenges. The signed-in user's person comes with the user (bvgov.backends).
 ACTION_DETAIL_QUERIES = 9
-# With the counts of the actions (pages of 25) and of the recommendations, the challenges waiting, and the update
-# requests waiting.
-MY_ACTIONS_QUERIES = 10
+# With the counts of the actions (pages of 25) and of the recommendations, the challenges waiting, the update
+# requests waiting, and the deputies named by and for the owner.
+MY_ACTIONS_QUERIES = 11
 
 
 class TestQueryCounts:
