@@ -281,6 +281,7 @@ class Notification(models.Model):
         RISK_REVIEW = "risk_review", "Accepted risk due for review"
         UPDATE_REQUEST = "update_request", "Updates requested before a meeting"
         DEPUTY = "deputy", "You are named a deputy"
+        ESCALATION = "escalation", "Overdue action escalated to you"
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -312,4 +313,5 @@ class Notification(models.Model):
             self.Kind.RISK_REVIEW: "you own the recommendation, or manage its programme",
             self.Kind.UPDATE_REQUEST: "you own actions the meeting will look at",
             self.Kind.DEPUTY: "an owner named you their deputy",
+            self.Kind.ESCALATION: "the owner reports to you, or you chair the board accountable for it",
         }[self.kind]

@@ -25,7 +25,8 @@ from simple_history.signals import post_create_historical_record
 from core.history import save_with_history
 from recommendations import signals
 from recommendations.choices import ImplementationStatus
-from recommendations.models import Delegation, Recommendation, UpdateRequest
+from recommendations.escalation import EscalationLevel, accountable_board, escalated_q, escalation_level
+from recommendations.models import Action, Delegation, Recommendation, UpdateRequest
 from reviews.choices import AWAITING_BODY_KINDS, AWAITING_DECISION
 from reviews.models import Review
 
@@ -241,6 +242,45 @@ def remind_update_rounds(*, today) -> int:
                     actor=None,
                 )
             )
+    return told
+
+
+def escalate_overdue(*, today) -> int:
+    """Tell each rung of the escalation ladder of the actions that have reached it: the owner's line manager, then
+    the chair of the board accountable for it (recommendations.escalation). Once for each action and rung, whoever
+    holds the seat; how many were told. Run daily by send_reminders."""
+    told = 0
+    sent = set(
+        Notification.objects.filter(kind=Notification.Kind.ESCALATION).values_list("recipient_id", "url", "text")
+    )
+    chairs = {seat.body_id: seat.person.user for seat in current_chairs(today) if seat.person.user_id}
+    actions = (
+        Action.objects.filter(escalated_q(EscalationLevel.LINE_MANAGER, today), owner__isnull=False)
+        .select_related(
+            "owner__reports_to__user",
+            "recommendation__review__implementation_board",
+            "recommendation__review__project_board",
+            "recommendation__source__programme__programme_board",
+        )
+        .order_by("due_date", "id")
+    )
+    for action in actions:
+        overdue = action.days_overdue(today)
+        level = escalation_level(overdue)
+        rungs = [(EscalationLevel.LINE_MANAGER, getattr(action.owner.reports_to, "user", None))]
+        if level >= EscalationLevel.BOARD:
+            board = accountable_board(action)
+            rungs.append((EscalationLevel.BOARD, chairs.get(board.pk) if board else None))
+        url = action.get_absolute_url()
+        for rung, recipient in rungs:
+            text = f"{EscalationLevel(rung).label}: {Truncator(str(action)).chars(120)}, owned by {action.owner.name}"
+            if recipient is None or (recipient.pk, url, text) in sent:
+                continue
+            with transaction.atomic():
+                told += bool(
+                    notify(recipient=recipient, kind=Notification.Kind.ESCALATION, text=text, url=url, actor=None)
+                )
+            sent.add((recipient.pk, url, text))
     return told
 
 

@@ -251,6 +251,8 @@ PEOPLE = {
         "name": "Chief Inspector, Managing Demand implementation",
         "job_title": "Chief Inspector, MPS; seconded to lead implementation of the Managing Demand recommendations",
         "organisation": Org.POLICE_SERVICE,
+        # The demo's assumption, for the escalation ladder: the report names no line manager.
+        "reports_to": "md_lead_officer",
         "on": MD_START,
         "cite": REPORT_HMIC,
     },

@@ -215,6 +215,12 @@ class DemoLoader:
                 on=record["on"],
                 reason=loaded_from(record["cite"]),
             )
+        # Line managers once everyone is loaded: a person may report to someone listed after them.
+        for key, record in data.PEOPLE.items():
+            person, manager = self.people[key], self.people.get(record.get("reports_to"))
+            if manager is not None and person.reports_to_id is None:
+                person.reports_to = manager
+                self.save(person, on=record["on"], reason=loaded_from(record["cite"]))
 
     def load_bodies(self) -> None:
         for key, record in data.BODIES.items():

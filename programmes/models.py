@@ -47,6 +47,14 @@ class Person(models.Model):
         related_name="person",
         help_text="The sign-in account of this person, if they have one.",
     )
+    reports_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="Their line manager: an action of theirs long overdue is escalated to this person.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -20,6 +20,7 @@ from .choices import (
     Rag,
     SourceKind,
 )
+from .escalation import EscalationLevel, escalated_q
 from .models import Action, Recommendation, Source
 from .querysets import (
     amber_action_q,
@@ -27,6 +28,7 @@ from .querysets import (
     no_funding_q,
     no_owner_q,
     no_target_q,
+    open_action_q,
     outstanding_recommendation_q,
     overdue_action_q,
     red_action_q,
@@ -178,6 +180,22 @@ class ActionFilter(ProgrammeScopedChoices, django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         label="Status", choices=ActionStatus.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
+    escalation = django_filters.ChoiceFilter(
+        label="Escalated",
+        choices=[
+            (str(EscalationLevel.LINE_MANAGER), "To the line manager or further"),
+            (str(EscalationLevel.BOARD), "To the board"),
+        ],
+        empty_label="Any",
+        method="filter_escalation",
+        help_text="By how long it has been overdue: the escalation ladder on the help page",
+    )
+    at_risk = django_filters.BooleanFilter(
+        label="Only actions flagged at risk",
+        method="filter_at_risk",
+        widget=forms.CheckboxInput,
+        help_text="By their owner, before the due date",
+    )
     rag = django_filters.MultipleChoiceFilter(
         label="RAG",
         choices=Rag.choices,
@@ -221,6 +239,16 @@ class ActionFilter(ProgrammeScopedChoices, django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(overdue_action_q(timezone.localdate()))
+
+    def filter_escalation(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(escalated_q(int(value), timezone.localdate()))
+
+    def filter_at_risk(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(open_action_q(), at_risk_since__isnull=False)
 
     def filter_rag(self, queryset, name, value):
         if not value:

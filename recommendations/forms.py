@@ -612,3 +612,18 @@ class DelegationForm(forms.Form):
         if starts and ends and ends < starts:
             self.add_error("ends_on", "The last day cannot be before the first.")
         return cleaned
+
+
+class AtRiskForm(SeenVersionMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why."},
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.track_version_of(action)
+        at_risk = action.at_risk_since is not None
+        self.fields["reason"].label = "Why is it no longer at risk?" if at_risk else "Why will the due date not be met?"

@@ -33,6 +33,7 @@ from .choices import (
     derive_rag,
     slipped_days,
 )
+from .escalation import escalation_level
 from .querysets import ActionQuerySet, RecommendationQuerySet, counted_action_q
 
 
@@ -329,6 +330,9 @@ class Action(Archivable, models.Model):
     external_dependency = models.CharField(
         max_length=300, blank=True, help_text="Something outside the register this waits on, e.g. C3i."
     )
+    # The owner's warning, before the due date, that it will not be met, and why.
+    at_risk_since = models.DateField(null=True, blank=True, editable=False)
+    at_risk_reason = models.TextField(blank=True, editable=False)
     # Extensions of its due date, by a body.
     decisions = GenericRelation(Decision, content_type_field="subject_type", object_id_field="subject_id")
     history = IndexedHistoricalRecords(
@@ -350,6 +354,11 @@ class Action(Archivable, models.Model):
                 condition=models.Q(rag_override="") | ~models.Q(rag_override_reason=""),
                 name="action_rag_override_has_reason",
                 violation_error_message="An overridden RAG needs a reason.",
+            ),
+            CheckConstraint(
+                condition=models.Q(at_risk_since__isnull=True) | ~models.Q(at_risk_reason=""),
+                name="action_at_risk_has_reason",
+                violation_error_message="Say why the action is at risk.",
             ),
             CheckConstraint(
                 condition=models.Q(status=ActionStatus.COMPLETE) | models.Q(completed_on__isnull=True),
@@ -447,6 +456,10 @@ class Action(Archivable, models.Model):
 
     def days_overdue(self, today: datetime.date) -> int:
         return days_overdue(status=self.status, due_date=self.due_date, today=today)
+
+    def escalation(self, today: datetime.date) -> int:
+        """How far up the escalation ladder it has gone on `today` (recommendations.escalation)."""
+        return escalation_level(self.days_overdue(today))
 
     def derived_rag(self, today: datetime.date) -> str:
         return derive_rag(status=self.status, due_date=self.due_date, today=today, last_update=self.latest_update_on)

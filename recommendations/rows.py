@@ -10,6 +10,7 @@ from core.html import conditional_escape, format_html, status_tag
 from core.rows import UrlPattern, long_date, short_date, truncate
 
 from .choices import (
+    ACTION_CLOSED_STATUSES,
     ActionStatus,
     DecisionStatus,
     ImplementationStatus,
@@ -18,6 +19,13 @@ from .choices import (
     slippage_text,
     slipped_days,
 )
+from .escalation import EscalationLevel, escalation_level
+
+# How the list says an action is escalated, beside how overdue it is.
+ESCALATED_SHORT = {
+    EscalationLevel.LINE_MANAGER: "Escalated to line manager",
+    EscalationLevel.BOARD: "Escalated to board",
+}
 
 
 def action_rows(actions, *, today: datetime.date) -> SafeString:
@@ -47,6 +55,9 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
                 due += format_html(
                     '<br><strong class="govuk-tag govuk-tag--red bvgov-tag--nowrap">{} days overdue</strong>', overdue
                 )
+                level = escalation_level(overdue)
+                if level:
+                    due += format_html('<br><span class="govuk-!-font-size-14">{}</span>', ESCALATED_SHORT[level])
         else:
             due = mark_safe('<span class="bvgov-empty">No due date</span>')
         derived = derive_rag(status=status, due_date=due_date, today=today, last_update=action["last_update_on"])
@@ -54,6 +65,9 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
         rag_cell = status_tag(rag, rag[:1].upper() + rag[1:])
         if action["rag_override"]:
             rag_cell += format_html('<br><span class="govuk-!-font-size-14">Overridden; derived {}</span>', derived)
+        status_cell = status_tag(status, ActionStatus(status).label)
+        if action["at_risk_since"] and status not in ACTION_CLOSED_STATUSES:
+            status_cell += format_html('<br><strong class="govuk-tag govuk-tag--orange">{}</strong>', "At risk")
         rows.append(
             format_html(
                 '<tr class="govuk-table__row">\n'
@@ -73,7 +87,7 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
                 action["recommendation__source__title"],
                 owner,
                 due,
-                status_tag(status, ActionStatus(status).label),
+                status_cell,
                 rag_cell,
             )
         )

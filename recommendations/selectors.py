@@ -38,6 +38,7 @@ ACTION_ROW_FIELDS = (
     "due_date",
     "status",
     "rag_override",
+    "at_risk_since",
     "last_update_on",
     "recommendation_id",
     "recommendation__number",
@@ -212,7 +213,14 @@ def action_detail(*, pk: int) -> Action:
         .annotate(
             latest_version=latest_version_subquery(Action),
         )
-        .select_related("recommendation__owner")
+        .select_related(
+            "recommendation__owner",
+            # Whom it is escalated to (recommendations.escalation), in the same query.
+            "owner__reports_to",
+            "recommendation__review__implementation_board",
+            "recommendation__review__project_board",
+            "recommendation__source__programme__programme_board",
+        )
         .prefetch_related(Prefetch("depends_on", queryset=related), Prefetch("dependants", queryset=related)),
         pk=pk,
     )

@@ -619,3 +619,36 @@ def delegation_end(*, delegation: Delegation, actor) -> Delegation:
         raise ValidationError("This delegation has already ended.")
     locked.ended_at = timezone.now()
     return save_with_history(locked, actor=actor, reason=f"Delegation ended early: {locked}")
+
+
+@transaction.atomic
+def action_flag_at_risk(
+    *, action: Action, actor, reason: str, today: datetime.date | None = None, seen_version: int | None = None
+) -> Action:
+    """The owner's warning, before the due date, that an action will not be met: shown on the action, in the lists
+    and to the committee. Once overdue it is the escalation ladder's."""
+    today = today or timezone.localdate()
+    locked = _lock_action(action.pk, actor=actor)
+    check_not_stale(locked, seen_version)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the action is at risk."})
+    if not locked.is_open:
+        raise ValidationError(f"The action is {locked.get_status_display().lower()}: it is not at risk.")
+    if locked.days_overdue(today):
+        raise ValidationError("The action is already overdue: it is escalated as it stays overdue.")
+    locked.at_risk_since = locked.at_risk_since or today
+    locked.at_risk_reason = reason.strip()
+    return save_with_history(locked, actor=actor, reason=f"Flagged at risk: {reason.strip()}")
+
+
+@transaction.atomic
+def action_clear_at_risk(*, action: Action, actor, reason: str, seen_version: int | None = None) -> Action:
+    locked = _lock_action(action.pk, actor=actor)
+    check_not_stale(locked, seen_version)
+    if locked.at_risk_since is None:
+        raise ValidationError("The action is not flagged at risk.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why it is no longer at risk."})
+    locked.at_risk_since = None
+    locked.at_risk_reason = ""
+    return save_with_history(locked, actor=actor, reason=f"No longer at risk: {reason.strip()}")

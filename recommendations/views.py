@@ -24,12 +24,14 @@ from programmes.forms import add_validation_error
 
 from . import rounds, selectors, services
 from .choices import ImplementationStatus, Rag
+from .escalation import EscalationLevel, escalated_to
 from .filters import ActionFilter, RecommendationFilter
 from .forms import (
     ActionForm,
     ActionProgressForm,
     AnswerForm,
     ArchiveForm,
+    AtRiskForm,
     CloseForm,
     CommentForm,
     DelegationForm,
@@ -231,8 +233,9 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         can_update = can_update_action(user, action)
         updates, updates_count = selectors.action_updates(action, everything=self.request.GET.get("updates") == "all")
+        today = timezone.localdate()
         return super().get_context_data(
-            today=timezone.localdate(),
+            today=today,
             updates=updates,
             updates_count=updates_count,
             challenges=challenges_for(self.request, action),
@@ -240,6 +243,9 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             can_edit=user.has_perm("recommendations.change_action"),
             can_extend=user.has_perm("programmes.add_decision") and action.due_date is not None and action.is_open,
             restore_url=restore_url(user, action),
+            escalation=(level := action.escalation(today)),
+            escalation_label=EscalationLevel(level).label,
+            escalation_to=escalated_to(action, level),
             **kwargs,
         )
 
@@ -1034,3 +1040,41 @@ class DelegationEndView(LoginRequiredMixin, View):
         else:
             messages.success(request, "Your delegation has ended.")
         return redirect("recommendations:my_actions")
+
+
+class ActionAtRiskView(LoginRequiredMixin, FormView):
+    """The owner flags an action at risk before it is due, with the reason, or clears the flag."""
+
+    template_name = "recommendations/at_risk.html"
+    form_class = AtRiskForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.action = get_object_or_404(Action.objects.select_related("recommendation", "owner"), pk=kwargs["pk"])
+        if not can_update_action(request.user, self.action):
+            raise PermissionDenied("Only the action's owner, their deputy or the programme manager can do this.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(action=self.action, **kwargs)
+
+    def form_valid(self, form):
+        step = services.action_clear_at_risk if self.action.at_risk_since else services.action_flag_at_risk
+        try:
+            step(
+                action=self.action,
+                actor=self.request.user,
+                reason=form.cleaned_data["reason"],
+                seen_version=form.cleaned_data.get("seen_version"),
+            )
+        except ValidationError as error:
+            add_validation_error(form, error)
+            if isinstance(error, StaleEditError):
+                form.show_current_version(error)
+            return self.form_invalid(form)
+        messages.success(self.request, "No longer at risk." if self.action.at_risk_since else "Flagged at risk.")
+        return redirect(self.action.get_absolute_url())

@@ -12,6 +12,7 @@ from django.db.models.functions import TruncQuarter
 
 from programmes.models import Programme
 from recommendations.choices import DecisionStatus, ImplementationStatus
+from recommendations.escalation import EscalationLevel, escalated_q
 from recommendations.querysets import (
     LONG_OVERDUE_DAYS,
     counted_action_q,
@@ -54,6 +55,7 @@ class ProgressRow:
     actions_overdue: int = 0
     actions_red: int = 0
     actions_long_overdue: int = 0
+    actions_escalated: int = 0
     gaps: int = 0
 
     @property
@@ -95,6 +97,7 @@ class ProgressRow:
         self.actions_overdue += count["overdue"]
         self.actions_red += count["red"]
         self.actions_long_overdue += count["long_overdue"]
+        self.actions_escalated += count["escalated"]
 
 
 @dataclass
@@ -148,6 +151,7 @@ def _action_counts(register: Register, *group):
             overdue=Count("id", filter=overdue_action_q(today)),
             red=Count("id", filter=red_action_q(today)),
             long_overdue=Count("id", filter=overdue_action_q(today, by_days=LONG_OVERDUE_DAYS)),
+            escalated=Count("id", filter=escalated_q(EscalationLevel.BOARD, today)),
         )
         .order_by()
     )
@@ -198,6 +202,7 @@ def totals_of(rows: list[ProgressRow]) -> dict:
         "overdue": sum(row.actions_overdue for row in rows),
         "red": sum(row.actions_red for row in rows),
         "long_overdue": sum(row.actions_long_overdue for row in rows),
+        "escalated": sum(row.actions_escalated for row in rows),
         "gaps": sum(row.gaps for row in rows),
     }
 

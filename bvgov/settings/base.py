@@ -197,6 +197,13 @@ AUDIT_PUBLIC_KEY = env("AUDIT_PUBLIC_KEY")
 MAILERS = {"default": {"BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
 # The address people reach bvgov at, for links in reminder emails and calendar feeds.
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# The escalation ladder: an action this many days overdue goes to its owner's line manager, then to the chair of the
+# board accountable for it, which the committee dashboard shows as escalated (recommendations.escalation).
+ESCALATION_LADDER = {
+    "line_manager": int(env("ESCALATE_TO_LINE_MANAGER_DAYS", "14")),
+    "board_chair": int(env("ESCALATE_TO_BOARD_DAYS", "28")),
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "bvgov@localhost")
 
 LOGGING = {

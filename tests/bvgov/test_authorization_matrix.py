@@ -145,6 +145,11 @@ EXPECTED = {
         "GET": {"anonymous": "login", "member": 405, "manager": 405, "owner": 405, "inspector": 405},
         "POST": {"anonymous": "login", "member": 403, "manager": 302, "owner": 302, "inspector": 403},
     },
+    # Flagging at risk is the action's owner's (and the manager's), as updating it is.
+    "recommendations:action_at_risk": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+    },
     "recommendations:round_list": READ,
     "recommendations:round_detail": READ,
     "recommendations:round_open": manager_only(),
@@ -274,6 +279,7 @@ def url_for(name: str, objects: dict) -> str:
         "decision_correct": lambda: reverse(name, args=[objects["decision"].pk]),
         "recommendation_extend": lambda: reverse(name, args=[objects["recommendation"].pk]),
         "action_extend": lambda: reverse(name, args=[objects["action"].pk]),
+        "action_at_risk": lambda: reverse(name, args=[objects["action"].pk]),
         "round_detail": lambda: reverse(name, args=[objects["update_round"].pk]),
         "delegation_end": lambda: reverse(name, args=[objects["delegation"].pk]),
         "round_respond": lambda: reverse(name, args=[objects["update_request"].pk]),
