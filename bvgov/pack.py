@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from programmes.models import Person, Programme
 from recommendations.choices import ImplementationStatus, days_overdue
-from recommendations.models import Action, Recommendation, UpdateRound
+from recommendations.models import Action, ExtensionRequest, Recommendation, UpdateRound
 from recommendations.querysets import outstanding_recommendation_q, overdue_action_q
 from recommendations.rounds import RoundSummary, round_summary
 from recommendations.services import ARCHIVED_WITH_RECOMMENDATION
@@ -224,6 +225,7 @@ class CommitteePack:
     new_recommendations: int
     archived: list[Archived] = field(default_factory=list)
     update_round: RoundSummary | None = None
+    extension_requests: list = field(default_factory=list)
 
     @property
     def totals(self) -> dict:
@@ -357,7 +359,25 @@ def committee_pack(*, as_at: datetime.date, previous: datetime.date, report_numb
         new_recommendations=sum(1 for rec in recommendations if rec["id"] not in statuses_then),
         archived=archived_between(end_of_day(previous), end_of_day(as_at)),
         update_round=latest_round(end_of_day(as_at)),
+        extension_requests=extension_requests_between(previous, as_at),
     )
+
+
+def extension_requests_between(previous: datetime.date, as_at: datetime.date) -> list[ExtensionRequest]:
+    """The extensions owners asked for by the pack's day that were waiting at the previous pack or asked since, with
+    the body's decision where it was taken by the pack's day (`answered` None: still waiting then)."""
+    requests = list(
+        ExtensionRequest.objects.filter(requested_at__lte=end_of_day(as_at))
+        .filter(
+            Q(requested_at__gt=end_of_day(previous)) | Q(decision__isnull=True) | Q(decision__decided_on__gt=previous)
+        )
+        .select_related("requested_by", "action", "recommendation__source", "decision__body")
+        .order_by("requested_at", "id")
+    )
+    for request in requests:
+        decided = request.decision is not None and request.decision.decided_on <= as_at
+        request.answered = request.decision if decided else None
+    return requests
 
 
 def latest_round(until: datetime.datetime) -> RoundSummary | None:

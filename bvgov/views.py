@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.db.models import F
@@ -216,6 +217,7 @@ class HelpView(LoginRequiredMixin, TemplateView):
             stale_update_days=STALE_UPDATE_DAYS,
             long_overdue_days=LONG_OVERDUE_DAYS,
             ongoing_update_days=ONGOING_UPDATE_DAYS,
+            escalation_ladder=settings.ESCALATION_LADDER,
             steps=STEPS,
             **kwargs,
         )

@@ -290,8 +290,22 @@ class ExtensionForm(forms.Form):
         error_messages={"required": "Say why the date moved."},
     )
 
-    def __init__(self, *args, noun: str = "target date", **kwargs):
+    outcome = forms.ChoiceField(
+        label="The body's decision",
+        choices=[("approved", "Approved: the date moves"), ("refused", "Refused: the date stays")],
+        widget=forms.RadioSelect,
+        initial="approved",
+        error_messages={"required": "Choose whether the body approved the extension."},
+    )
+
+    def __init__(self, *args, noun: str = "target date", request=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # An owner's request may be approved or refused; an extension recorded without one is an approval.
+        if request is None:
+            del self.fields["outcome"]
+        else:
+            self.initial.setdefault("revised_target_date", request.proposed_date)
+            self.order_fields(["outcome"])
         field = self.fields["revised_target_date"]
         field.label = f"New {noun}"
         field.error_messages = {
@@ -627,3 +641,21 @@ class AtRiskForm(SeenVersionMixin, forms.Form):
         self.track_version_of(action)
         at_risk = action.at_risk_since is not None
         self.fields["reason"].label = "Why is it no longer at risk?" if at_risk else "Why will the due date not be met?"
+
+
+class ExtensionRequestForm(forms.Form):
+    proposed_date = forms.DateField(
+        label="Proposed date",
+        help_text=DATE_HINT,
+        widget=_date_field_widget(),
+        error_messages={
+            "required": "Enter the date you propose.",
+            "invalid": "Enter the proposed date as a real date, for example 31/12/2004.",
+        },
+    )
+    reason = forms.CharField(
+        label="Why is more time needed?",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why more time is needed."},
+    )

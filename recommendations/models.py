@@ -692,11 +692,6 @@ class Delegation(models.Model):
             date_order_constraint(
                 "starts_on", "ends_on", table="delegation", message="A delegation cannot end before it starts."
             ),
-            CheckConstraint(
-                condition=~models.Q(owner=models.F("deputy")),
-                name="delegation_deputy_is_someone_else",
-                violation_error_message="Name someone else as your deputy.",
-            ),
         ]
 
     def __str__(self):
@@ -708,3 +703,46 @@ def deputy_for(person: Person | None, owner_id: int | None, today: datetime.date
     if person is None or owner_id is None:
         return False
     return Delegation.objects.current(today).filter(deputy=person, owner_id=owner_id).exists()
+
+
+class ExtensionRequest(models.Model):
+    """An owner's request that a body extend an action's due date or a recommendation's target date: the proposed
+    date and why. The body's decision (an extension approved or refused) answers it, and the pack lists both."""
+
+    action = models.ForeignKey(
+        Action, null=True, blank=True, on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="extension_requests"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    current_date = models.DateField(help_text="The date in force when it was asked for.")
+    proposed_date = models.DateField()
+    reason = models.TextField()
+    decision = models.OneToOneField(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="extension_request"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            CheckConstraint(
+                condition=models.Q(action__isnull=False, recommendation__isnull=True)
+                | models.Q(action__isnull=True, recommendation__isnull=False),
+                name="extension_request_on_one_subject",
+                violation_error_message="An extension is asked for an action or a recommendation, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Extension to {self.proposed_date:%d %B %Y} asked for {self.subject}"
+
+    @property
+    def subject(self):
+        return self.action or self.recommendation
+
+    @property
+    def audit_review_id(self):
+        return self.subject.audit_review_id

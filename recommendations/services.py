@@ -28,6 +28,7 @@ from .models import (
     Comment,
     Delegation,
     Evidence,
+    ExtensionRequest,
     ProgressUpdate,
     Recommendation,
     deputy_for,
@@ -210,8 +211,9 @@ def extend_date(
     rationale: str,
 ):
     """Move a recommendation's target date, or an action's due date, later through an approved extension decision;
-    the original date is kept. The subject's decision rules (recommendations.workflow) check and carry it out."""
-    return decision_record(
+    the original date is kept. The subject's decision rules (recommendations.workflow) check and carry it out. The
+    owner's request waiting for it, if any, is answered by it."""
+    decision = decision_record(
         subject=subject,
         actor=actor,
         body=body,
@@ -224,6 +226,86 @@ def extend_date(
         reason=f"Extension to {revised_target_date:%d %B %Y}: {rationale}",
         effect={"revised_target_date": revised_target_date},
     )
+    _answer_request(subject, decision, actor=actor)
+    return decision
+
+
+@transaction.atomic
+def extension_refuse(
+    *,
+    subject: Recommendation | Action,
+    actor,
+    body,
+    meeting,
+    decided_on: datetime.date,
+    minute_reference: str,
+    rationale: str,
+):
+    """A body's refusal of the extension its owner asked for: recorded as a decision, the date unchanged."""
+    request = pending_extension_request(subject)
+    if request is None:
+        raise ValidationError("No extension has been asked for: there is nothing to refuse.")
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Say why the extension is refused."})
+    decision = decision_record(
+        subject=subject,
+        actor=actor,
+        body=body,
+        meeting=meeting,
+        decided_on=decided_on,
+        kind=DecisionKind.APPROVE_EXTENSION,
+        outcome=DecisionOutcome.REJECTED,
+        minute_reference=minute_reference,
+        rationale=rationale,
+        reason=f"Extension to {request.proposed_date:%d %B %Y} refused: {rationale}",
+    )
+    _answer_request(subject, decision, actor=actor)
+    return decision
+
+
+def pending_extension_request(subject) -> ExtensionRequest | None:
+    field = "action" if isinstance(subject, Action) else "recommendation"
+    return ExtensionRequest.objects.filter(**{field: subject}, decision__isnull=True).first()
+
+
+def _answer_request(subject, decision, *, actor) -> None:
+    request = pending_extension_request(subject)
+    if request is not None:
+        request.decision = decision
+        save_with_history(request, actor=actor, reason=f"Answered: {decision.get_outcome_display().lower()}")
+
+
+@transaction.atomic
+def extension_request(
+    *, subject: Recommendation | Action, actor, proposed_date: datetime.date, reason: str
+) -> ExtensionRequest:
+    """The owner's request for a later date, for a body to decide: the date does not move until one approves it."""
+    if isinstance(subject, Action):
+        allowed, current, still_open = can_update_action(actor, subject), subject.due_date, subject.is_open
+    else:
+        allowed, current = can_report_implemented(actor, subject), subject.target_date
+        still_open = subject.implementation_status not in IMPLEMENTATION_CLOSED_STATUSES
+    if not allowed:
+        raise PermissionDenied("Only its owner, their deputy or the programme manager can ask for an extension.")
+    if not still_open:
+        raise ValidationError("It is closed: there is nothing to extend.")
+    if current is None:
+        raise ValidationError("It has no date to extend: give it one first.")
+    if proposed_date <= current:
+        raise ValidationError({"proposed_date": f"Propose a date later than the current one, {current:%d %B %Y}."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why more time is needed."})
+    if pending_extension_request(subject) is not None:
+        raise ValidationError("An extension has already been asked for: it waits for the body's decision.")
+    request = ExtensionRequest(
+        requested_by=actor,
+        requested_at=timezone.now(),
+        current_date=current,
+        proposed_date=proposed_date,
+        reason=reason.strip(),
+        **{"action" if isinstance(subject, Action) else "recommendation": subject},
+    )
+    return save_with_history(request, actor=actor, reason=f"Extension to {proposed_date:%d %B %Y} asked for: {reason}")
 
 
 def archive_blockers(
@@ -594,6 +676,8 @@ def delegation_create(
         raise PermissionDenied("Only the owner, or the programme manager, names the owner's deputy.")
     if deputy is None:
         raise ValidationError({"deputy": "Choose your deputy."})
+    if deputy == owner:
+        raise ValidationError({"deputy": "Name someone else as the deputy."})
     user = getattr(deputy, "user", None)
     if user is None or not user.is_active or not user.has_perm("recommendations.add_progressupdate"):
         raise ValidationError({"deputy": f"{deputy.name} cannot sign in to record progress: choose someone who can."})

@@ -50,6 +50,14 @@ urlpatterns = [
     path("actions/<int:action_pk>/challenge/", views.CommentCreateView.as_view(), name="comment_create"),
     path("actions/<int:pk>/extend/", views.ActionExtendView.as_view(), name="action_extend"),
     path("actions/<int:pk>/at-risk/", views.ActionAtRiskView.as_view(), name="action_at_risk"),
+    path(
+        "actions/<int:pk>/ask-extension/", views.ActionExtensionRequestView.as_view(), name="action_extension_request"
+    ),
+    path(
+        "recommendations/<int:pk>/ask-extension/",
+        views.RecommendationExtensionRequestView.as_view(),
+        name="recommendation_extension_request",
+    ),
     path("comments/<int:pk>/answer/", views.CommentAnswerView.as_view(), name="comment_answer"),
     path("evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
     path("my-actions/", views.MyActionsView.as_view(), name="my_actions"),

@@ -36,6 +36,7 @@ from .forms import (
     CommentForm,
     DelegationForm,
     ExtensionForm,
+    ExtensionRequestForm,
     RecommendationForm,
     ReopenForm,
     ReportImplementedForm,
@@ -212,6 +213,7 @@ class RecommendationDetailView(LoginRequiredMixin, DetailView):
             can_add_action=user.has_perm("recommendations.add_action"),
             can_decide=user.has_perm("programmes.add_decision"),
             verifier=recommendation.source.effective_verifier,
+            pending_extension=services.pending_extension_request(recommendation),
             can_report_implemented=can_report_implemented(user, recommendation),
             can_verify=can_verify(user, recommendation),
             can_close=can_close(user, recommendation),
@@ -243,6 +245,7 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             can_edit=user.has_perm("recommendations.change_action"),
             can_extend=user.has_perm("programmes.add_decision") and action.due_date is not None and action.is_open,
             restore_url=restore_url(user, action),
+            pending_extension=services.pending_extension_request(action),
             escalation=(level := action.escalation(today)),
             escalation_label=EscalationLevel(level).label,
             escalation_to=escalated_to(action, level),
@@ -567,23 +570,34 @@ class ExtendView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         """The original date, and the current one where it has moved from it."""
         raise NotImplementedError
 
+    @cached_property
+    def pending(self):
+        return services.pending_extension_request(self.subject)
+
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "noun": self.noun}
+        return {**super().get_form_kwargs(), "noun": self.noun, "request": self.pending}
 
     def get_context_data(self, **kwargs):
         original, current = self.dates()
         return super().get_context_data(
-            subject=self.subject, noun=self.noun, original=original, current=current, **kwargs
+            subject=self.subject, noun=self.noun, original=original, current=current, pending=self.pending, **kwargs
         )
 
     def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        refused = data.pop("outcome", "approved") == "refused"
+        new = data["revised_target_date"]
         try:
-            services.extend_date(subject=self.subject, actor=self.request.user, **form.cleaned_data)
+            if refused:
+                del data["revised_target_date"]
+                services.extension_refuse(subject=self.subject, actor=self.request.user, **data)
+            else:
+                services.extend_date(subject=self.subject, actor=self.request.user, **data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_validation_error(form, error)
             return self.form_invalid(form)
-        new = form.cleaned_data["revised_target_date"]
-        messages.success(self.request, f"Extension recorded: the {self.noun} is now {new:%d %B %Y}.")
+        done = "refused: the date stays" if refused else f"recorded: the {self.noun} is now {new:%d %B %Y}"
+        messages.success(self.request, f"Extension {done}.")
         return redirect(self.subject.get_absolute_url())
 
 
@@ -1078,3 +1092,50 @@ class ActionAtRiskView(LoginRequiredMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, "No longer at risk." if self.action.at_risk_since else "Flagged at risk.")
         return redirect(self.action.get_absolute_url())
+
+
+class ExtensionRequestView(LoginRequiredMixin, FormView):
+    """The owner asks a body for a later date: the request waits on the subject's page, and in the pack, until a
+    body's decision is recorded from "Record an extension"."""
+
+    template_name = "recommendations/extension_request.html"
+    form_class = ExtensionRequestForm
+    model = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.subject = get_object_or_404(self.model.objects.select_related("owner"), pk=kwargs["pk"])
+        if not self.allowed(request.user, self.subject):
+            raise PermissionDenied("Only its owner, their deputy or the programme manager can ask for an extension.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self, user, subject) -> bool:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        pending = services.pending_extension_request(self.subject)
+        return super().get_context_data(subject=self.subject, pending=pending, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.extension_request(subject=self.subject, actor=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Extension asked for: it waits for a body's decision.")
+        return redirect(self.subject.get_absolute_url())
+
+
+class ActionExtensionRequestView(ExtensionRequestView):
+    model = Action
+
+    def allowed(self, user, subject):
+        return can_update_action(user, subject)
+
+
+class RecommendationExtensionRequestView(ExtensionRequestView):
+    model = Recommendation
+
+    def allowed(self, user, subject):
+        return can_report_implemented(user, subject)

@@ -150,6 +150,16 @@ EXPECTED = {
         "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
         "POST": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
     },
+    # Asking for an extension is the owner's (the owner here owns the action, and every action of the
+    # recommendation) and the manager's; an empty form is refused with its errors.
+    "recommendations:action_extension_request": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+    },
+    "recommendations:recommendation_extension_request": {
+        "GET": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+        "POST": {"anonymous": "login", "member": 403, "manager": 200, "owner": 200, "inspector": 403},
+    },
     "recommendations:round_list": READ,
     "recommendations:round_detail": READ,
     "recommendations:round_open": manager_only(),
@@ -280,6 +290,8 @@ def url_for(name: str, objects: dict) -> str:
         "recommendation_extend": lambda: reverse(name, args=[objects["recommendation"].pk]),
         "action_extend": lambda: reverse(name, args=[objects["action"].pk]),
         "action_at_risk": lambda: reverse(name, args=[objects["action"].pk]),
+        "action_extension_request": lambda: reverse(name, args=[objects["action"].pk]),
+        "recommendation_extension_request": lambda: reverse(name, args=[objects["recommendation"].pk]),
         "round_detail": lambda: reverse(name, args=[objects["update_round"].pk]),
         "delegation_end": lambda: reverse(name, args=[objects["delegation"].pk]),
         "round_respond": lambda: reverse(name, args=[objects["update_request"].pk]),

@@ -66,7 +66,10 @@ def test_a_challenge_reaches_the_owner_and_the_answer_reaches_the_member(
     assert email.to == ["steve.house@example.org"]
     assert email.subject.startswith("Challenge to answer: Toby Harris asks about")
     assert f"http://127.0.0.1:8000/actions/{action.pk}/#challenges" in email.body
-    assert "You are told here because the challenge was put to you as the owner." in email.body
+    assert (
+        "You are told here because the challenge was put to you as the owner, or to the owner you are deputy for."
+        in email.body
+    )
     # The member who asked is told nothing yet, and is not told of their own question.
     assert "unread" not in badge(member_client)
 

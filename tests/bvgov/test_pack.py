@@ -276,8 +276,8 @@ def _register_of_size(n: int):
 # with the long overdue, trend); overdue actions, recommendations, outstanding ids; the previous pack's reviews,
 # recommendation and action counts, and statuses; the programme manager; the recommendations and actions archived since
 # the previous pack (two more, whether they have been restored since, when any was); the latest update round (two
-# more, its requests and the actions with no update, when there is one).
-QUERIES = 18
+# more, its requests and the actions with no update, when there is one); the extensions asked for.
+QUERIES = 19
 # Then the paper's checkpoint: for a past day's, the newest made by then; for today's, one made as the register has
 # moved since the last (its savepoint, the head, the newest checkpoint, the insert, the release).
 CHECKPOINT_QUERIES = {None: 5, "past": 1}

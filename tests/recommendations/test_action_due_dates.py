@@ -109,3 +109,76 @@ def test_an_extension_moves_the_date_with_its_decision_and_the_page_shows_the_sl
     detail = manager_client.get(action.get_absolute_url()).content.decode()
     assert "Slipped by 13 months" in detail and "Originally 30 November 2003" in detail
     assert "Extension recorded: the due date is now 31 December 2004." in detail
+
+
+class TestExtensionRequests:
+    """The owner asks for a later date; a body approves or refuses it; the pack lists who asked, the dates, the
+    reason and the decision."""
+
+    def ask(self, client, action, **data):
+        url = reverse("recommendations:action_extension_request", args=[action.pk])
+        return client.post(url, {"proposed_date": "31/03/2004", "reason": "The Federation meets in March"} | data)
+
+    @pytest.fixture
+    def owned(self, action, owner_user, manager_user):
+        action.owner = owner_user.person
+        return save_with_history(action, actor=manager_user, reason="Owner named")
+
+    def test_the_owner_asks_and_a_body_approves_it(self, owned, owner_client, manager_client, member_client):
+        earlier = self.ask(owner_client, owned, proposed_date="30/11/2003")
+        assert "Propose a date later than the current one, 30 November 2003." in earlier.content.decode()
+        assert self.ask(owner_client, owned).status_code == 302
+        assert "Extension asked for" in owner_client.get(owned.get_absolute_url()).content.decode()
+        assert "it waits for a body's decision" in self.ask(owner_client, owned).content.decode()
+        owned.refresh_from_db()
+        assert owned.due_date == NOV_2003  # nothing moves until a body decides
+
+        body = BodyFactory(name="Managing Demand Implementation Board", established_on=datetime.date(2002, 1, 1))
+        extend_url = reverse("recommendations:action_extend", args=[owned.pk])
+        form = manager_client.get(extend_url).context["form"]
+        assert form.initial["revised_target_date"] == datetime.date(2004, 3, 31)
+        done = manager_client.post(
+            extend_url,
+            {
+                "outcome": "approved",
+                "body": body.pk,
+                "decided_on": "15/12/2003",
+                "minute_reference": "MDIB 4/03",
+                "revised_target_date": "31/03/2004",
+                "rationale": "Agreed: the Federation meets in March",
+            },
+        )
+
+        assert done.status_code == 302
+        owned.refresh_from_db()
+        assert owned.due_date == datetime.date(2004, 3, 31)
+        request = owned.extension_requests.get()
+        assert request.decision.get_outcome_display() == "Approved"
+        pack = member_client.get(reverse("committee_pack"))
+        rows = pack.content.decode()
+        assert "The Federation meets in March" in rows and "Approved by Managing Demand Implementation Board" in rows
+
+    def test_a_body_refuses_it_and_the_date_stays(self, owned, owner_client, manager_client):
+        self.ask(owner_client, owned)
+        body = BodyFactory(established_on=datetime.date(2002, 1, 1))
+        refused = manager_client.post(
+            reverse("recommendations:action_extend", args=[owned.pk]),
+            {
+                "outcome": "refused",
+                "body": body.pk,
+                "decided_on": "15/12/2003",
+                "minute_reference": "MDIB 4/03",
+                "revised_target_date": "31/03/2004",
+                "rationale": "The pilot must finish on time",
+            },
+        )
+
+        assert refused.status_code == 302, refused.context["form"].errors
+        owned.refresh_from_db()
+        assert owned.due_date == NOV_2003
+        assert owned.extension_requests.get().decision.get_outcome_display() == "Rejected"
+        assert "Ask for an extension" in owner_client.get(owned.get_absolute_url()).content.decode()
+
+    def test_only_the_owner_or_the_manager_asks(self, owned, member_client):
+        assert self.ask(member_client, owned).status_code == 403
+        assert not owned.extension_requests.exists()

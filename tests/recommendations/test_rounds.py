@@ -239,8 +239,9 @@ class TestQueryCounts:
     ):
         def grow(n):
             recommendation = register["mine"][0].recommendation
-            for _ in range(n):
-                ActionFactory(recommendation=recommendation, owner=PersonFactory(), due_date=days(5))
+            for index in range(n):
+                other = PersonFactory(name=f"Owner {index}")
+                ActionFactory(recommendation=recommendation, owner=other, due_date=days(5))
                 ActionFactory(recommendation=recommendation, owner=owner_user.person, due_date=days(5))
 
         def counts(update_round):

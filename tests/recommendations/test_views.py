@@ -989,10 +989,10 @@ class TestMyActionsStillWork:
 # filters offer.
 RECOMMENDATION_LIST_QUERIES = 11
 ACTION_LIST_QUERIES = 9
-RECOMMENDATION_DETAIL_QUERIES = 11
+RECOMMENDATION_DETAIL_QUERIES = 12
 # Session, user, the action, its dependencies each way, the permissions, the updates, their evidence, the
-# challenges. The signed-in user's person comes with the user (bvgov.backends).
-ACTION_DETAIL_QUERIES = 9
+# challenges, an extension asked for. The signed-in user's person comes with the user (bvgov.backends).
+ACTION_DETAIL_QUERIES = 10
 # With the counts of the actions (pages of 25) and of the recommendations, the challenges waiting, the update
 # requests waiting, and the deputies named by and for the owner.
 MY_ACTIONS_QUERIES = 11
