@@ -18,6 +18,7 @@ from recommendations.models import (
     Comment,
     Delegation,
     Evidence,
+    ExtensionRequest,
     ProgressUpdate,
     Recommendation,
     Source,
@@ -145,6 +146,22 @@ class DelegationFactory(DjangoModelFactory):
     deputy = factory.SubFactory(PersonFactory)
     starts_on = days_from_today(0)
     ends_on = days_from_today(14)
+
+
+class ExtensionRequestFactory(DjangoModelFactory):
+    """An owner's request to move an action's due date three months on."""
+
+    class Meta:
+        model = ExtensionRequest
+
+    action = factory.SubFactory(ActionFactory)
+    recommendation = None
+    requested_by = factory.SubFactory(UserFactory)
+    requested_at = factory.LazyFunction(timezone.now)
+    current_date = days_from_today(10)
+    proposed_date = days_from_today(100)
+    reason = "The Federation meets only in March."
+    decision = None
 
 
 def as_implemented(recommendation: Recommendation, *, on) -> Recommendation:
