@@ -242,7 +242,11 @@ def fixtures(args, pages_cache: bool = True) -> dict:
     review = Review.objects.order_by("id").first()
     inspector = __import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model()
     officer = inspector.objects.filter(username__startswith="officer").order_by("id").first()
+    notified, update_round = accountability_fixtures(live, board)
     return {
+        "notified": notified,
+        "round": update_round.pk,
+        "round_owners": update_round.requests.count(),
         "long_history_action": long_history["id"],
         "long_history_versions": long_history["n"],
         "open_actions": open_actions,
@@ -256,6 +260,49 @@ def fixtures(args, pages_cache: bool = True) -> dict:
         "review": review.pk,
         "officer": officer.pk,
     }
+
+
+NOTIFICATIONS = 300
+
+
+def accountability_fixtures(programme, board):
+    """What the notifications page and an update round's page read, made once in the register through the services
+    (so with their history): NOTIFICATIONS notifications for the bench member, and a round asking every owner of an
+    open action of the current programme, for a meeting four weeks on."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from bvgov.models import Notification
+    from bvgov.notifications import notify
+    from core.history import save_with_history
+    from programmes.models import Meeting
+    from recommendations.models import UpdateRound
+    from recommendations.rounds import round_open
+
+    member = get_user_model().objects.get(username="bench-member")
+    manager = get_user_model().objects.get(username="bench-manager")
+    for number in range(Notification.objects.filter(recipient=member).count(), NOTIFICATIONS):
+        notify(
+            recipient=member,
+            kind=Notification.Kind.ANSWER,
+            text=f"An owner answered your challenge number {number + 1}",
+            url="/my-actions/",
+            actor=None,
+        )
+    update_round = UpdateRound.objects.filter(programme=programme).order_by("-id").first()
+    if update_round is None:
+        day = timezone.localdate() + datetime.timedelta(days=28)
+        meeting = save_with_history(
+            Meeting(body=board, date=day, title="Benchmark update round"), actor=manager, reason="Benchmark"
+        )
+        update_round = round_open(
+            meeting=meeting,
+            programme=programme,
+            respond_by=day - datetime.timedelta(days=7),
+            due_within_days=None,
+            actor=manager,
+        )
+    return Notification.objects.filter(recipient=member).count(), update_round
 
 
 def pages(fx: dict) -> list[dict]:
@@ -301,6 +348,18 @@ def pages(fx: dict) -> list[dict]:
             "user": "bench-inspector",
             "admin": f"/admin/recommendations/action/{action}/history/",
             "ratio_target": 0.5,
+        },
+        {
+            "name": f"Notifications ({fx['notified']} of them)",
+            "path": "/notifications/",
+            "user": "bench-member",
+            "target": 150,
+        },
+        {
+            "name": f"Update round of the current programme ({fx['round_owners']} owners)",
+            "path": f"/rounds/{fx['round']}/",
+            "user": "bench-member",
+            "target": 150,
         },
         {
             "name": "Actions list, filtered (status blocked)",
