@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, DateField, Exists, OuterRef, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.audit import sealed_together
@@ -186,15 +187,20 @@ def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None 
     """Two queries, however many owners and actions: the requests with their owners and how many actions each has,
     and the first actions with no progress update reported since the round opened (by `as_at`, if given, for a past
     day's pack) with how many there are."""
-    updated = ProgressUpdate.objects.filter(action=OuterRef("pk"), reported_on__gte=update_round.opened_at.date())
+    updated = ProgressUpdate.objects.filter(
+        action=OuterRef("action_id"), reported_on__gte=update_round.opened_at.date()
+    )
     if as_at is not None:
         updated = updated.filter(reported_on__lte=as_at.date())
     requests = list(update_round.requests.select_related("owner").annotate(items=Count("actions")))
+    # Read from the round's own rows (its requests' actions), soonest due first. Ordered by the due date as such, the
+    # planner walks the whole register's actions by their due-date index looking for the round's few.
+    no_date_last = Coalesce("action__due_date", Value(datetime.date.max, output_field=DateField()))
     silent, silent_count = first_rows_and_count(
-        Action.all_objects.filter(update_requests__round=update_round)
+        UpdateRequest.actions.through.objects.filter(updaterequest__round=update_round)
         .filter(~Exists(updated))
-        .select_related("recommendation")
-        .order_by("due_date", "id"),
+        .select_related("action__recommendation")
+        .order_by(no_date_last, "action_id"),
         ITEMS_SHOWN,
     )
 
@@ -205,7 +211,7 @@ def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None 
         update_round=update_round,
         responded=[request for request in requests if responded(request)],
         not_responded=[request for request in requests if not responded(request)],
-        items_without_update=silent,
+        items_without_update=[row.action for row in silent],
         items_without_update_count=silent_count,
         items_total=sum(request.items for request in requests),
     )
