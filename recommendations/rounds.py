@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, OuterRef, Value
+from django.db.models import Count, DateField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import sealed_together
@@ -162,6 +163,21 @@ def round_respond(
     return updates
 
 
+@dataclass(frozen=True)
+class Asked:
+    """One owner's request in a round, as its summary shows it: a row of values, for the 600 owners of a large
+    programme's round."""
+
+    id: int
+    owner_id: int
+    owner_name: str
+    responded_at: datetime.datetime | None
+    items: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:round_respond", args=[self.id])
+
+
 # The actions with no update a round's page lists; the rest are counted.
 ITEMS_SHOWN = 50
 
@@ -172,8 +188,8 @@ class RoundSummary:
     ITEMS_SHOWN of them, and how many in all)."""
 
     update_round: UpdateRound
-    responded: list[UpdateRequest]
-    not_responded: list[UpdateRequest]
+    responded: list[Asked]
+    not_responded: list[Asked]
     items_without_update: list[Action]
     items_without_update_count: int
     items_total: int
@@ -192,7 +208,12 @@ def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None 
     )
     if as_at is not None:
         updated = updated.filter(reported_on__lte=as_at.date())
-    requests = list(update_round.requests.select_related("owner").annotate(items=Count("actions")))
+    requests = [
+        Asked(**row)
+        for row in update_round.requests.annotate(items=Count("actions"))
+        .values("id", "owner_id", "responded_at", "items", owner_name=F("owner__name"))
+        .order_by("owner__name", "id")
+    ]
     # Read from the round's own rows (its requests' actions), soonest due first. Ordered by the due date as such, the
     # planner walks the whole register's actions by their due-date index looking for the round's few.
     no_date_last = Coalesce("action__due_date", Value(datetime.date.max, output_field=DateField()))

@@ -156,8 +156,8 @@ class TestResponding:
         notes = set(ProgressUpdate.objects.values_list("note", flat=True))
         assert notes == {"The Federation has the draft.", "Pilots started"}
         summary = rounds.round_summary(update_round)
-        assert [r.owner.name for r in summary.responded] == ["Steve House"]
-        assert [r.owner.name for r in summary.not_responded] == ["Alan Brown"]
+        assert [r.owner_name for r in summary.responded] == ["Steve House"]
+        assert [r.owner_name for r in summary.not_responded] == ["Alan Brown"]
         assert {a.description for a in summary.items_without_update} == {"Roll out", register["theirs"].description}
         page = member_client.get(update_round.get_absolute_url()).content.decode()
         assert "Alan Brown" in page and "1 of 2 owners responded" in page
