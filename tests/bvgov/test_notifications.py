@@ -257,3 +257,22 @@ def test_a_review_that_comes_to_wait_for_a_board_is_told_to_that_boards_chair(ma
     )
     assert notification.url == review.get_absolute_url()
     assert notification.history.get().history_user == manager_user
+
+
+def test_the_notifications_page_costs_the_same_for_2_and_50(member_client, member_user, django_assert_num_queries):
+    def tell(n):
+        for number in range(n):
+            Notification.objects.create(recipient=member_user, kind="answer", text=f"Answer {number}", url="/")
+
+    tell(2)
+    with django_assert_num_queries(NOTIFICATIONS_PAGE_QUERIES) as few:
+        member_client.get(reverse("notifications"))
+    tell(48)
+    with django_assert_num_queries(NOTIFICATIONS_PAGE_QUERIES) as many:
+        page = member_client.get(reverse("notifications"))
+    assert len(few.captured_queries) == len(many.captured_queries)
+    assert "Answer 49" in page.content.decode()
+
+
+# Session, user (with the unread count), permissions, the page of notifications and their count.
+NOTIFICATIONS_PAGE_QUERIES = 5
