@@ -260,18 +260,18 @@ def test_a_review_that_comes_to_wait_for_a_board_is_told_to_that_boards_chair(ma
 
 
 def test_the_notifications_page_costs_the_same_for_2_and_50(member_client, member_user, django_assert_num_queries):
-    def tell(n):
-        for number in range(n):
+    def tell(first, last):
+        for number in range(first, last + 1):
             Notification.objects.create(recipient=member_user, kind="answer", text=f"Answer {number}", url="/")
 
-    tell(2)
+    tell(1, 2)
     with django_assert_num_queries(NOTIFICATIONS_PAGE_QUERIES) as few:
         member_client.get(reverse("notifications"))
-    tell(48)
+    tell(3, 50)
     with django_assert_num_queries(NOTIFICATIONS_PAGE_QUERIES) as many:
         page = member_client.get(reverse("notifications"))
     assert len(few.captured_queries) == len(many.captured_queries)
-    assert "Answer 49" in page.content.decode()
+    assert "Answer 50" in page.content.decode()
 
 
 # Session, user (with the unread count), permissions, the page of notifications and their count.
