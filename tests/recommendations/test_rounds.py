@@ -228,9 +228,13 @@ class TestWhereTheMeetingSeesIt:
 
         board = member_client.get(reverse("board_dashboard"), {"body": register["board"].pk}).content.decode()
         assert "1 of 2 owners responded" in board and "Alan Brown" in board
+        assert "Roll out" in board  # an action with no update this round
         pack = member_client.get(reverse("committee_pack")).content.decode()
         assert "Not responded: Alan Brown." in pack
         assert "1 of 2 owners responded" in pack
+        silent = pack[pack.index('data-pack="no-update"') :]
+        assert "Roll out" in silent and "On track" not in silent
+        assert request.actions.first().description not in silent.split("</ul>")[0]
 
 
 class TestQueryCounts:
