@@ -128,3 +128,12 @@ def test_an_overdue_action_is_not_flagged_at_risk(people, owner_user):
     action = overdue_by(people, 5)
     with pytest.raises(ValidationError, match="already overdue"):
         services.action_flag_at_risk(action=action, actor=owner_user, reason="Late")
+
+
+def test_the_at_risk_link_is_offered_before_the_due_date_only(people, owner_client):
+    due_soon = owner_client.get(overdue_by(people, 0).get_absolute_url()).content.decode()
+    assert "Flag it at risk" in due_soon
+    for overdue in (3, 20):
+        action = overdue_by(people, overdue)
+        page = owner_client.get(action.get_absolute_url()).content.decode()
+        assert reverse("recommendations:action_at_risk", args=[action.pk]) not in page
