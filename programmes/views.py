@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView, FormView
 
 from core.listing import Column, Header, RegisterListView
+from core.pagination import one_or_404
 
 from . import filters, selectors, services
 from .forms import DecisionCorrectionForm, DecisionForm, add_validation_error
@@ -22,6 +23,9 @@ class RegisterDetailView(LoginRequiredMixin, DetailView):
 
     def get_queryset(self):
         return self.selector()
+
+    def get_object(self, queryset=None):
+        return one_or_404(self.get_queryset() if queryset is None else queryset, self.kwargs[self.pk_url_kwarg])
 
 
 # Programmes ---------------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from .choices import (
     slipped_days,
 )
 from .escalation import escalation_level
-from .querysets import ActionQuerySet, RecommendationQuerySet, counted_action_q
+from .querysets import ActionQuerySet, RecommendationQuerySet, counted_action_q, on_recommendation_q
 
 
 def archived_has_reason(table: str) -> CheckConstraint:
@@ -305,9 +305,7 @@ class Recommendation(Archivable, models.Model):
         """Whether any progress update, on the recommendation or on one of its actions, says how it got on."""
         if self.pk is None:
             return False
-        return ProgressUpdate.objects.filter(
-            models.Q(recommendation_id=self.pk) | models.Q(action__recommendation_id=self.pk)
-        ).exists()
+        return ProgressUpdate.objects.filter(on_recommendation_q(self.pk)).exists()
 
 
 DATE_FIELDS_KEPT = ("due_date", "original_due_date")

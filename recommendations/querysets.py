@@ -116,3 +116,13 @@ class RecommendationQuerySet(models.QuerySet):
     def with_gaps(self):
         """Accepted and outstanding, but with no owner, no target date or no funding recorded."""
         return self.outstanding().filter(no_owner_q() | no_target_q() | no_funding_q())
+
+
+def on_recommendation_q(recommendation_id: int, *, prefix: str = "") -> Q:
+    """What is recorded on a recommendation or on one of its actions (progress updates, challenges, evidence).
+
+    The actions' ids are read first, in a query of their own: OR-ed with a join or a subquery, PostgreSQL uses neither
+    index and reads both tables whole; OR-ed with a list of ids, it reads the two indexes."""
+    Action = apps.get_model("recommendations", "Action")
+    action_ids = list(Action.all_objects.filter(recommendation_id=recommendation_id).values_list("pk", flat=True))
+    return Q(**{f"{prefix}recommendation_id": recommendation_id}) | Q(**{f"{prefix}action_id__in": action_ids})

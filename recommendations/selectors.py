@@ -19,12 +19,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.history import latest_version_subquery
-from core.pagination import first_rows_and_count
+from core.pagination import first_rows_and_count, one_or_404
 from programmes.models import Decision
 
 from .choices import ACTION_CLOSED_STATUSES
 from .models import Action, Comment, Delegation, Evidence, ProgressUpdate, Recommendation
-from .querysets import amber_action_q, open_action_q, red_action_q
+from .querysets import amber_action_q, on_recommendation_q, open_action_q, red_action_q
 
 LATEST_UPDATES = 3
 
@@ -165,13 +165,13 @@ def recommendation_detail(*, pk: int) -> Recommendation:
         ),
         Prefetch("decisions", queryset=Decision.objects.select_related("body", "meeting")),
     )
-    return get_object_or_404(queryset, pk=pk)
+    return one_or_404(queryset, pk=pk)
 
 
 def progress_on_recommendation(recommendation: Recommendation):
     """Progress updates on the recommendation and on each of its actions, newest first, with their evidence."""
     return (
-        ProgressUpdate.objects.filter(Q(recommendation=recommendation) | Q(action__recommendation=recommendation))
+        ProgressUpdate.objects.filter(on_recommendation_q(recommendation.pk))
         .select_related("author", "on_behalf_of", "action")
         .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.order_by("uploaded_at", "id")))
         .order_by("-reported_on", "-id")
@@ -207,7 +207,7 @@ def action_list(*, today: datetime.date, ranked: bool = True):
 def action_detail(*, pk: int) -> Action:
     """One action with its recommendation and its dependencies both ways (its progress updates: action_updates)."""
     related = Action.objects.select_related("owner", "recommendation__source").order_by("due_date", "id")
-    return get_object_or_404(
+    return one_or_404(
         Action.all_objects.select_related("owner", "recommendation__source", "recommendation__review")
         .with_last_update()
         .annotate(

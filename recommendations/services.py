@@ -4,7 +4,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import sealed_together, sha256_of
@@ -34,7 +33,7 @@ from .models import (
     deputy_for,
 )
 from .permissions import can_close, can_report_implemented, can_update_action, can_verify, person_of
-from .querysets import overdue_action_q, red_action_q
+from .querysets import on_recommendation_q, overdue_action_q, red_action_q
 
 
 def _lock_action(pk: int, *, actor) -> Action:
@@ -327,10 +326,8 @@ def archive_blockers(
                 f"{count} of its actions {'is' if count == 1 else 'are'} overdue or red: an overdue or red action "
                 "stays in the committee's figures until it is done or cancelled with a reason"
             )
-        updates = ProgressUpdate.objects.filter(
-            Q(recommendation=recommendation) | Q(action__recommendation=recommendation)
-        )
-        challenges = Comment.objects.filter(Q(recommendation=recommendation) | Q(action__recommendation=recommendation))
+        updates = ProgressUpdate.objects.filter(on_recommendation_q(recommendation.pk))
+        challenges = Comment.objects.filter(on_recommendation_q(recommendation.pk))
     else:
         if action.status != ActionStatus.NOT_STARTED:
             blockers.append(f"it is {action.get_status_display().lower()}: cancel it instead")
@@ -450,9 +447,7 @@ def _lock_recommendation(pk: int, *, seen_version: int | None = None) -> Recomme
 
 
 def _has_evidence(recommendation: Recommendation) -> bool:
-    return Evidence.objects.filter(
-        Q(update__recommendation_id=recommendation.pk) | Q(update__action__recommendation_id=recommendation.pk)
-    ).exists()
+    return Evidence.objects.filter(on_recommendation_q(recommendation.pk, prefix="update__")).exists()
 
 
 def _refuse_if_closed(recommendation: Recommendation) -> None:

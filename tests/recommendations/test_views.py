@@ -989,7 +989,8 @@ class TestMyActionsStillWork:
 # filters offer.
 RECOMMENDATION_LIST_QUERIES = 11
 ACTION_LIST_QUERIES = 9
-RECOMMENDATION_DETAIL_QUERIES = 12
+# Its progress updates take two queries: its actions' ids, then the updates (querysets.on_recommendation_q).
+RECOMMENDATION_DETAIL_QUERIES = 13
 # Session, user, the action, its dependencies each way, the permissions, the updates, their evidence, the
 # challenges, an extension asked for. The signed-in user's person comes with the user (bvgov.backends).
 ACTION_DETAIL_QUERIES = 10
