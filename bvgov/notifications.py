@@ -48,6 +48,31 @@ def notify(*, recipient, kind: str, text: str, url: str, actor) -> Notification 
     return notification
 
 
+def notify_once(*, kind: str, messages, per_url: bool = True) -> int:
+    """Tell each of `messages` (recipient, url, text; a recipient of None is nobody to tell) that has not been told
+    before as a notification of `kind`, each in its own transaction; how many were told. What was told is read in one
+    query, so a daily notifier run twice on a day tells nobody again. With `per_url` False a text already told under
+    another url counts as told."""
+    messages = [(recipient, url, text) for recipient, url, text in messages if recipient is not None]
+    if not messages:
+        return 0
+    told_before = Notification.objects.filter(kind=kind, recipient__in={recipient.pk for recipient, _, _ in messages})
+    sent = {
+        (recipient_id, url if per_url else None, text)
+        for recipient_id, url, text in told_before.values_list("recipient_id", "url", "text")
+    }
+    told = 0
+    for recipient, url, text in messages:
+        # The key as notify() stores it, so a long text is matched after it has been cut to fit.
+        key = (recipient.pk, url if per_url else None, Truncator(text).chars(300))
+        if key in sent:
+            continue
+        with transaction.atomic():
+            told += bool(notify(recipient=recipient, kind=kind, text=text, url=url, actor=None))
+        sent.add(key)
+    return told
+
+
 def set_notification_emails(*, user, choice: str, actor) -> None:
     """How the person is emailed their notifications: each as it comes, a daily digest, or not at all."""
     user.notification_emails = choice
@@ -182,20 +207,14 @@ def remind_risk_reviews(*, today) -> int:
         implementation_status=ImplementationStatus.RISK_ACCEPTED,
         risk_review_date__lte=today + datetime.timedelta(days=RISK_REVIEW_NOTICE_DAYS),
     ).select_related("owner__user", "source__programme__manager__user")
-    told = 0
+    messages = []
     for recommendation in recommendations:
         url = recommendation.get_absolute_url() + "#verification"
+        # Once for each review date: the text names it.
         text = f"The risk accepted on {recommendation} is due for review by {recommendation.risk_review_date:%d %B %Y}"
         for person in {recommendation.owner, recommendation.source.programme.manager} - {None}:
-            recipient = getattr(person, "user", None)
-            # Once for each review date: the text names it.
-            if recipient is None or Notification.objects.filter(recipient=recipient, url=url, text=text).exists():
-                continue
-            with transaction.atomic():
-                told += bool(
-                    notify(recipient=recipient, kind=Notification.Kind.RISK_REVIEW, text=text, url=url, actor=None)
-                )
-    return told
+            messages.append((getattr(person, "user", None), url, text))
+    return notify_once(kind=Notification.Kind.RISK_REVIEW, messages=messages)
 
 
 def on_update_requested(sender, request, actor, **kwargs):
@@ -222,37 +241,22 @@ def remind_update_rounds(*, today) -> int:
     requests = UpdateRequest.objects.filter(responded_at__isnull=True, round__respond_by__in=due).select_related(
         "owner__user", "round__meeting__body"
     )
-    told = 0
+    messages = []
     for request in requests:
-        recipient = getattr(request.owner, "user", None)
         days = (request.round.respond_by - today).days
         text = (
             f"Reminder: your updates for {request.round.meeting} are due by {request.round.respond_by:%d %B %Y}, "
             f"in {days} day{pluralize(days)}"
         )
-        if recipient is None or Notification.objects.filter(recipient=recipient, text=text).exists():
-            continue
-        with transaction.atomic():
-            told += bool(
-                notify(
-                    recipient=recipient,
-                    kind=Notification.Kind.UPDATE_REQUEST,
-                    text=text,
-                    url=request.get_absolute_url(),
-                    actor=None,
-                )
-            )
-    return told
+        messages.append((getattr(request.owner, "user", None), request.get_absolute_url(), text))
+    # The text names the meeting and the day: an owner asked by two rounds for one meeting is reminded once.
+    return notify_once(kind=Notification.Kind.UPDATE_REQUEST, messages=messages, per_url=False)
 
 
 def escalate_overdue(*, today) -> int:
     """Tell each rung of the escalation ladder of the actions that have reached it: the owner's line manager, then
     the chair of the board accountable for it (recommendations.escalation). Once for each action and rung, whoever
     holds the seat; how many were told. Run daily by send_reminders."""
-    told = 0
-    sent = set(
-        Notification.objects.filter(kind=Notification.Kind.ESCALATION).values_list("recipient_id", "url", "text")
-    )
     chairs = {seat.body_id: seat.person.user for seat in current_chairs(today) if seat.person.user_id}
     actions = (
         Action.objects.filter(escalated_q(EscalationLevel.LINE_MANAGER, today), owner__isnull=False)
@@ -264,6 +268,7 @@ def escalate_overdue(*, today) -> int:
         )
         .order_by("due_date", "id")
     )
+    messages = []
     for action in actions:
         overdue = action.days_overdue(today)
         level = escalation_level(overdue)
@@ -274,14 +279,8 @@ def escalate_overdue(*, today) -> int:
         url = action.get_absolute_url()
         for rung, recipient in rungs:
             text = f"{EscalationLevel(rung).label}: {Truncator(str(action)).chars(120)}, owned by {action.owner.name}"
-            if recipient is None or (recipient.pk, url, text) in sent:
-                continue
-            with transaction.atomic():
-                told += bool(
-                    notify(recipient=recipient, kind=Notification.Kind.ESCALATION, text=text, url=url, actor=None)
-                )
-            sent.add((recipient.pk, url, text))
-    return told
+            messages.append((recipient, url, text))
+    return notify_once(kind=Notification.Kind.ESCALATION, messages=messages)
 
 
 def connect() -> None:

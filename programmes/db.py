@@ -1,7 +1,11 @@
 """Database helpers shared by the domain apps."""
 
+import datetime
+import decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 
 def choices_constraint(field: str, choices: type[models.TextChoices], *, table: str, allow_blank: bool = False):
@@ -27,9 +31,11 @@ class CheckConstraint(models.CheckConstraint):
     Django validates a CheckConstraint with a query of its own, wrapped in a savepoint inside a transaction: three
     round trips per constraint on every save. The register's constraints are plain comparisons of a row's own
     columns (equal, in, is null, ordered), which this evaluates with SQL's three-valued logic (a comparison with NULL
-    is unknown, and an unknown result passes, as Django's Coalesce(condition, True) makes it). Anything else is left
-    to the database as before. The database keeps enforcing the constraint itself; migrations see a plain
-    CheckConstraint.
+    is unknown, and an unknown result passes, as Django's Coalesce(condition, True) makes it). Anything it cannot
+    answer exactly as the database would (a column compared with a column that is NULL, values of different kinds,
+    text ordered by collation, any other lookup or expression) is left to the database, as before, unless the rest
+    of the condition settles the answer without it. The database keeps enforcing the constraint itself; migrations
+    see a plain CheckConstraint.
     """
 
     def deconstruct(self):
@@ -75,14 +81,48 @@ COMPARISONS = {
 }
 
 
+def _kind(value) -> str | None:
+    """Which values Python compares as the database does: within one kind only."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int | float | decimal.Decimal):
+        return "number"
+    if isinstance(value, datetime.datetime):
+        return "aware" if timezone.is_aware(value) else "naive"
+    if isinstance(value, datetime.date):
+        return "date"
+    if isinstance(value, str):
+        return "text"
+    return None
+
+
+def _compare(operator: str, actual, expected) -> bool:
+    kind = _kind(actual)
+    # Text is ordered by the database's collation, not by code point: only its equality is Python's.
+    if kind is None or kind != _kind(expected) or (kind == "text" and operator != "exact"):
+        raise _Unsupported
+    return COMPARISONS[operator](actual, expected)
+
+
 def _evaluate(node, instance, fields, exclude):
-    """True, False or None (unknown) for a Q tree of simple lookups on the instance's own columns."""
+    """True, False or None (unknown) for a Q tree of simple lookups on the instance's own columns. A lookup it
+    cannot answer as the database would raises _Unsupported, unless its siblings settle the answer without it (true
+    OR anything is true, false AND anything is false, whatever that lookup's value)."""
     if isinstance(node, models.Q):
-        results = [_evaluate(child, instance, fields, exclude) for child in node.children]
+        results, unsupported = [], False
+        for child in node.children:
+            try:
+                results.append(_evaluate(child, instance, fields, exclude))
+            except _Unsupported:
+                unsupported = True
         if node.connector == models.Q.AND:
             outcome = False if False in results else (None if None in results else True)
+            settled = outcome is False
         else:
             outcome = True if True in results else (None if None in results else False)
+            settled = outcome is True
+        if unsupported and not settled:
+            raise _Unsupported
         if node.negated:
             outcome = None if outcome is None else not outcome
         return outcome
@@ -95,19 +135,29 @@ def _evaluate(node, instance, fields, exclude):
         raise _Unsupported
     actual = _value(instance, fields, exclude, name)
     if isinstance(expected, models.F):
+        if operator not in COMPARISONS:
+            raise _Unsupported
         expected = _value(instance, fields, exclude, expected.name)
-    elif hasattr(expected, "resolve_expression"):
+        # Column against column with a NULL is left to the database (it is `a = b`, unknown, never the `IS NULL` a
+        # literal None makes); the date-order constraints settle it by their own IS NULL tests first.
+        if actual is None or expected is None:
+            raise _Unsupported
+        return _compare(operator, actual, expected)
+    if hasattr(expected, "resolve_expression"):
         raise _Unsupported
     if operator == "isnull":
         return (actual is None) == bool(expected)
     if operator == "in":
+        values = list(expected)
         if actual is None:
             return None
-        return actual in list(expected)
+        if not values or None in values:
+            raise _Unsupported
+        return any(_compare("exact", actual, value) for value in values)
     if operator not in COMPARISONS:
         raise _Unsupported
     if expected is None and operator == "exact":
         return actual is None
     if actual is None or expected is None:
         return None
-    return COMPARISONS[operator](actual, expected)
+    return _compare(operator, actual, expected)

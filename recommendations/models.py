@@ -703,6 +703,13 @@ def deputy_for(person: Person | None, owner_id: int | None, today: datetime.date
     return Delegation.objects.current(today).filter(deputy=person, owner_id=owner_id).exists()
 
 
+def deputy_for_any(person: Person | None, owner_ids: set[int], today: datetime.date) -> bool:
+    """Whether `person` is the deputy today of any of `owner_ids`, in one query."""
+    if person is None or not owner_ids:
+        return False
+    return Delegation.objects.current(today).filter(deputy=person, owner_id__in=owner_ids).exists()
+
+
 class ExtensionRequest(models.Model):
     """An owner's request that a body extend an action's due date or a recommendation's target date: the proposed
     date and why. The body's decision (an extension approved or refused) answers it, and the pack lists both."""

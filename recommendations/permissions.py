@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import Action, Comment, Recommendation, deputy_for
+from .models import Action, Comment, Recommendation, deputy_for, deputy_for_any
 
 
 def person_of(user):
@@ -49,7 +49,7 @@ def can_answer(user, comment: Comment, subject: Recommendation | Action) -> bool
     if person is None:
         return False
     owners = {comment.addressed_to_id, subject.owner_id} - {None}
-    return person.pk in owners or any(deputy_for(person, owner, timezone.localdate()) for owner in owners)
+    return person.pk in owners or deputy_for_any(person, owners, timezone.localdate())
 
 
 def can_report_implemented(user, recommendation: Recommendation) -> bool:

@@ -225,7 +225,7 @@ def extend_date(
         reason=f"Extension to {revised_target_date:%d %B %Y}: {rationale}",
         effect={"revised_target_date": revised_target_date},
     )
-    _answer_request(subject, decision, actor=actor)
+    _answer_request(pending_extension_request(subject), decision, actor=actor)
     return decision
 
 
@@ -258,7 +258,7 @@ def extension_refuse(
         rationale=rationale,
         reason=f"Extension to {request.proposed_date:%d %B %Y} refused: {rationale}",
     )
-    _answer_request(subject, decision, actor=actor)
+    _answer_request(request, decision, actor=actor)
     return decision
 
 
@@ -267,8 +267,8 @@ def pending_extension_request(subject) -> ExtensionRequest | None:
     return ExtensionRequest.objects.filter(**{field: subject}, decision__isnull=True).first()
 
 
-def _answer_request(subject, decision, *, actor) -> None:
-    request = pending_extension_request(subject)
+def _answer_request(request: ExtensionRequest | None, decision, *, actor) -> None:
+    """The owner's request waiting for this decision, read by the caller, is answered by it."""
     if request is not None:
         request.decision = decision
         save_with_history(request, actor=actor, reason=f"Answered: {decision.get_outcome_display().lower()}")

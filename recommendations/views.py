@@ -3,7 +3,7 @@ from functools import cached_property
 from pathlib import PurePath
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -312,6 +312,22 @@ class ActionUpdateView(RegisterUpdateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(recommendation=self.object.recommendation, **kwargs)
+
+
+class ObjectPermissionMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """A page about one object that only some may open. A visitor is sent to sign in before anything is read; then
+    the object is loaded once (a 404 if there is none), kept as `self.object`, and `allowed(user, obj)` decides: if
+    not, a 403 with `permission_denied_message`."""
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def allowed(self, user, obj) -> bool:
+        raise NotImplementedError
+
+    def test_func(self) -> bool:
+        self.object = self.get_object()
+        return self.allowed(self.request.user, self.object)
 
 
 class ChallengeMixin(LoginRequiredMixin, TemplateResponseMixin):
@@ -715,7 +731,7 @@ class ActionRestoreView(ActionArchiveView):
         return self.object.get_absolute_url()
 
 
-class RecommendationStepView(LoginRequiredMixin, FormView):
+class RecommendationStepView(ObjectPermissionMixin, FormView):
     """One step of a recommendation's verification and closure, on a page of its own: the owner reports it
     implemented, the verifier accepts or rejects it, the manager closes, records a risk accepted, or reopens it.
     Each subclass names who may take the step, its form, its words and the service it runs."""
@@ -726,32 +742,27 @@ class RecommendationStepView(LoginRequiredMixin, FormView):
     submit = ""
     done_message = ""
 
-    def allowed(self, user, recommendation) -> bool:
-        raise NotImplementedError
-
     def run(self, form):
         raise NotImplementedError
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.recommendation = get_object_or_404(
+    def get_object(self):
+        return get_object_or_404(
             Recommendation.objects.select_related(
                 "source__programme__manager", "source__programme__executive_body", "source__verifier", "owner"
             ),
-            pk=kwargs["pk"],
+            pk=self.kwargs["pk"],
         )
-        if not self.allowed(request.user, self.recommendation):
-            raise PermissionDenied(f"You cannot {self.heading.lower()} for this recommendation.")
-        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_denied_message(self) -> str:
+        return f"You cannot {self.heading.lower()} for this recommendation."
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "recommendation": self.recommendation}
+        return {**super().get_form_kwargs(), "recommendation": self.object}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            recommendation=self.recommendation,
-            verifier=self.recommendation.source.effective_verifier,
+            recommendation=self.object,
+            verifier=self.object.source.effective_verifier,
             heading=self.heading,
             intro=self.intro,
             submit=self.submit,
@@ -767,7 +778,7 @@ class RecommendationStepView(LoginRequiredMixin, FormView):
                 form.show_current_version(error)
             return self.form_invalid(form)
         messages.success(self.request, self.done_message)
-        return redirect(f"{self.recommendation.get_absolute_url()}#verification")
+        return redirect(f"{self.object.get_absolute_url()}#verification")
 
 
 class ReportImplementedView(RecommendationStepView):
@@ -786,7 +797,7 @@ class ReportImplementedView(RecommendationStepView):
     def run(self, form):
         data = form.cleaned_data
         services.recommendation_report_implemented(
-            recommendation=self.recommendation,
+            recommendation=self.object,
             actor=self.request.user,
             note=data["note"],
             evidence_file=data.get("evidence_file"),
@@ -811,7 +822,7 @@ class VerifyView(RecommendationStepView):
         data = form.cleaned_data
         accept = data["outcome"] == "accept"
         services.recommendation_verify(
-            recommendation=self.recommendation,
+            recommendation=self.object,
             actor=self.request.user,
             accept=accept,
             note=data["note"],
@@ -822,9 +833,7 @@ class VerifyView(RecommendationStepView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            updates=list(selectors.progress_on_recommendation(self.recommendation)[:5]), **kwargs
-        )
+        return super().get_context_data(updates=list(selectors.progress_on_recommendation(self.object)[:5]), **kwargs)
 
 
 class CloseView(RecommendationStepView):
@@ -843,7 +852,7 @@ class CloseView(RecommendationStepView):
     def run(self, form):
         data = form.cleaned_data
         services.recommendation_close(
-            recommendation=self.recommendation,
+            recommendation=self.object,
             actor=self.request.user,
             outcome=data["outcome"],
             reason=data["reason"],
@@ -868,12 +877,10 @@ class AcceptRiskView(RecommendationStepView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         del kwargs["recommendation"]
-        return {**kwargs, "bodies": risk_bodies(self.recommendation)}
+        return {**kwargs, "bodies": risk_bodies(self.object)}
 
     def run(self, form):
-        services.recommendation_accept_risk(
-            recommendation=self.recommendation, actor=self.request.user, **form.cleaned_data
-        )
+        services.recommendation_accept_risk(recommendation=self.object, actor=self.request.user, **form.cleaned_data)
 
 
 class ReopenView(RecommendationStepView):
@@ -888,7 +895,7 @@ class ReopenView(RecommendationStepView):
 
     def run(self, form):
         services.recommendation_reopen(
-            recommendation=self.recommendation,
+            recommendation=self.object,
             actor=self.request.user,
             reason=form.cleaned_data["reason"],
             seen_version=form.cleaned_data.get("seen_version"),
@@ -952,25 +959,26 @@ class RoundDetailView(LoginRequiredMixin, DetailView):
         return super().get_context_data(summary=summary, mine=mine, today=timezone.localdate(), **kwargs)
 
 
-class RoundRespondView(LoginRequiredMixin, TemplateView):
+class RoundRespondView(ObjectPermissionMixin, TemplateView):
     """An owner's answer to a round: every item of theirs in one form, each with its status and a note. A plain
     form post, so it works without JavaScript; nothing is written unless every item's update stands."""
 
     template_name = "recommendations/round_respond.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.update_request = get_object_or_404(
-            UpdateRequest.objects.select_related("round__meeting__body", "round__programme", "owner"), pk=kwargs["pk"]
+    permission_denied_message = "Only the owner asked, or the programme manager, can respond to this request."
+
+    def get_object(self):
+        return get_object_or_404(
+            UpdateRequest.objects.select_related("round__meeting__body", "round__programme", "owner"),
+            pk=self.kwargs["pk"],
         )
-        if not rounds.can_respond(request.user, self.update_request):
-            raise PermissionDenied("Only the owner asked, or the programme manager, can respond to this request.")
-        return super().dispatch(request, *args, **kwargs)
+
+    def allowed(self, user, update_request):
+        return rounds.can_respond(user, update_request)
 
     def item_forms(self, data=None):
         actions = (
-            self.update_request.actions.select_related("recommendation__source")
+            self.object.actions.select_related("recommendation__source")
             .with_last_update()
             .annotate(latest_version=latest_version_subquery(Action))
             .order_by("due_date", "id")
@@ -981,8 +989,8 @@ class RoundRespondView(LoginRequiredMixin, TemplateView):
         forms = kwargs.setdefault("forms", self.item_forms())
         kwargs["has_errors"] = bool(kwargs.get("general_errors")) or any(form.errors for form in forms)
         return super().get_context_data(
-            update_request=self.update_request,
-            update_round=self.update_request.round,
+            update_request=self.object,
+            update_round=self.object.round,
             today=timezone.localdate(),
             **kwargs,
         )
@@ -1003,7 +1011,7 @@ class RoundRespondView(LoginRequiredMixin, TemplateView):
             for form in forms
         ]
         try:
-            updates = rounds.round_respond(request=self.update_request, actor=request.user, items=items)
+            updates = rounds.round_respond(request=self.object, actor=request.user, items=items)
         except ValidationError as error:
             by_form = {form.prefix: form for form in forms}
             general = [] if hasattr(error, "error_dict") else error.messages
@@ -1014,29 +1022,29 @@ class RoundRespondView(LoginRequiredMixin, TemplateView):
                     general.extend(ValidationError(errors).messages)
             return self.render_to_response(self.get_context_data(forms=forms, general_errors=general), status=400)
         messages.success(request, f"Thank you: {len(updates)} update{pluralize(len(updates))} sent.")
-        return redirect(self.update_request.round.get_absolute_url())
+        return redirect(self.object.round.get_absolute_url())
 
 
-class DelegationCreateView(LoginRequiredMixin, FormView):
+class DelegationCreateView(ObjectPermissionMixin, FormView):
     """The signed-in owner names a deputy for a period (leave, say)."""
 
     template_name = "recommendations/delegation_form.html"
     form_class = DelegationForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.owner = person_of(request.user)
-        if self.owner is None or not request.user.has_perm("recommendations.add_progressupdate"):
-            raise PermissionDenied("Only an owner who records progress names a deputy.")
-        return super().dispatch(request, *args, **kwargs)
+    permission_denied_message = "Only an owner who records progress names a deputy."
+
+    def get_object(self):
+        return person_of(self.request.user)
+
+    def allowed(self, user, owner):
+        return owner is not None and user.has_perm("recommendations.add_progressupdate")
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "owner": self.owner}
+        return {**super().get_form_kwargs(), "owner": self.object}
 
     def form_valid(self, form):
         try:
-            delegation = services.delegation_create(owner=self.owner, actor=self.request.user, **form.cleaned_data)
+            delegation = services.delegation_create(owner=self.object, actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
             return self.form_invalid(form)
@@ -1056,31 +1064,31 @@ class DelegationEndView(LoginRequiredMixin, View):
         return redirect("recommendations:my_actions")
 
 
-class ActionAtRiskView(LoginRequiredMixin, FormView):
+class ActionAtRiskView(ObjectPermissionMixin, FormView):
     """The owner flags an action at risk before it is due, with the reason, or clears the flag."""
 
     template_name = "recommendations/at_risk.html"
     form_class = AtRiskForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.action = get_object_or_404(Action.objects.select_related("recommendation", "owner"), pk=kwargs["pk"])
-        if not can_update_action(request.user, self.action):
-            raise PermissionDenied("Only the action's owner, their deputy or the programme manager can do this.")
-        return super().dispatch(request, *args, **kwargs)
+    permission_denied_message = "Only the action's owner, their deputy or the programme manager can do this."
+
+    def get_object(self):
+        return get_object_or_404(Action.objects.select_related("recommendation", "owner"), pk=self.kwargs["pk"])
+
+    def allowed(self, user, action):
+        return can_update_action(user, action)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "action": self.action}
+        return {**super().get_form_kwargs(), "action": self.object}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(action=self.action, **kwargs)
+        return super().get_context_data(action=self.object, **kwargs)
 
     def form_valid(self, form):
-        step = services.action_clear_at_risk if self.action.at_risk_since else services.action_flag_at_risk
+        step = services.action_clear_at_risk if self.object.at_risk_since else services.action_flag_at_risk
         try:
             step(
-                action=self.action,
+                action=self.object,
                 actor=self.request.user,
                 reason=form.cleaned_data["reason"],
                 seen_version=form.cleaned_data.get("seen_version"),
@@ -1090,11 +1098,11 @@ class ActionAtRiskView(LoginRequiredMixin, FormView):
             if isinstance(error, StaleEditError):
                 form.show_current_version(error)
             return self.form_invalid(form)
-        messages.success(self.request, "No longer at risk." if self.action.at_risk_since else "Flagged at risk.")
-        return redirect(self.action.get_absolute_url())
+        messages.success(self.request, "No longer at risk." if self.object.at_risk_since else "Flagged at risk.")
+        return redirect(self.object.get_absolute_url())
 
 
-class ExtensionRequestView(LoginRequiredMixin, FormView):
+class ExtensionRequestView(ObjectPermissionMixin, FormView):
     """The owner asks a body for a later date: the request waits on the subject's page, and in the pack, until a
     body's decision is recorded from "Record an extension"."""
 
@@ -1102,29 +1110,23 @@ class ExtensionRequestView(LoginRequiredMixin, FormView):
     form_class = ExtensionRequestForm
     model = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.subject = get_object_or_404(self.model.objects.select_related("owner"), pk=kwargs["pk"])
-        if not self.allowed(request.user, self.subject):
-            raise PermissionDenied("Only its owner, their deputy or the programme manager can ask for an extension.")
-        return super().dispatch(request, *args, **kwargs)
+    permission_denied_message = "Only its owner, their deputy or the programme manager can ask for an extension."
 
-    def allowed(self, user, subject) -> bool:
-        raise NotImplementedError
+    def get_object(self):
+        return get_object_or_404(self.model.objects.select_related("owner"), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
-        pending = services.pending_extension_request(self.subject)
-        return super().get_context_data(subject=self.subject, pending=pending, **kwargs)
+        pending = services.pending_extension_request(self.object)
+        return super().get_context_data(subject=self.object, pending=pending, **kwargs)
 
     def form_valid(self, form):
         try:
-            services.extension_request(subject=self.subject, actor=self.request.user, **form.cleaned_data)
+            services.extension_request(subject=self.object, actor=self.request.user, **form.cleaned_data)
         except ValidationError as error:
             add_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Extension asked for: it waits for a body's decision.")
-        return redirect(self.subject.get_absolute_url())
+        return redirect(self.object.get_absolute_url())
 
 
 class ActionExtensionRequestView(ExtensionRequestView):

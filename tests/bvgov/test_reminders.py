@@ -8,14 +8,20 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from bvgov.models import ReminderSent
+from bvgov.models import Notification, ReminderSent
+from bvgov.notifications import escalate_overdue, remind_risk_reviews, remind_update_rounds
 from bvgov.reminders import chair_digests, owner_digests, send_reminders
 from bvgov.selectors.boards import board_reviews
 from programmes.choices import BodyKind, MembershipRole
-from recommendations.choices import ActionStatus
+from recommendations.choices import ActionStatus, ImplementationStatus
 from tests.bvgov.factories import UserFactory
 from tests.programmes.factories import BodyFactory, MembershipFactory, PersonFactory
-from tests.recommendations.factories import ActionFactory, RecommendationFactory, SourceFactory
+from tests.recommendations.factories import (
+    ActionFactory,
+    RecommendationFactory,
+    SourceFactory,
+    UpdateRequestFactory,
+)
 from tests.reviews.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +343,51 @@ def test_a_run_that_sends_nothing_says_who_has_no_address(mailoutbox):
         "0 digests sent, 0 skipped (already sent today): 2 people have something due but no email address: "
         "Ann Owner, Bob Owner"
     )
+
+
+def _one_of_each_notice(index: int):
+    """Someone due each of the three daily notices: a risk accepted due for review, an update round's reminder a week
+    before its respond-by date, an action escalated to the owner's line manager and the board's chair."""
+    owner = PersonFactory(user=UserFactory(username=f"notice-owner-{index}"))
+    RecommendationFactory(
+        owner=owner, implementation_status=ImplementationStatus.RISK_ACCEPTED, risk_review_date=days(7)
+    )
+    UpdateRequestFactory(owner=owner, round__respond_by=days(7))
+    board = BodyFactory(kind=BodyKind.IMPLEMENTATION_BOARD)
+    MembershipFactory(body=board, role=MembershipRole.CHAIR, person__user=UserFactory(username=f"chair-{index}"))
+    owner.reports_to = PersonFactory(user=UserFactory(username=f"line-manager-{index}"))
+    owner.save()
+    review = ReviewFactory(implementation_board=board)
+    rec = RecommendationFactory(source=SourceFactory(review=review, programme=review.programme), review=review)
+    ActionFactory(recommendation=rec, owner=owner, due_date=days(-30))
+
+
+# Each notifier reads what is due, then what it has already told, once; the escalation also reads the chairs.
+NOTICE_QUERIES = 7
+
+
+def test_a_second_run_on_the_same_day_tells_nobody_again(django_assert_num_queries):
+    _one_of_each_notice(0)
+    _one_of_each_notice(1)
+    kinds = (Notification.Kind.RISK_REVIEW, Notification.Kind.UPDATE_REQUEST, Notification.Kind.ESCALATION)
+
+    def told():
+        return {kind: Notification.objects.filter(kind=kind).count() for kind in kinds}
+
+    call_command("send_reminders", stdout=StringIO())
+    first = told()
+    assert first == {
+        Notification.Kind.RISK_REVIEW: 2,
+        Notification.Kind.UPDATE_REQUEST: 2,
+        Notification.Kind.ESCALATION: 4,
+    }
+    call_command("send_reminders", stdout=StringIO())
+    assert told() == first
+
+    with django_assert_num_queries(NOTICE_QUERIES):
+        assert remind_risk_reviews(today=TODAY) + remind_update_rounds(today=TODAY) + escalate_overdue(today=TODAY) == 0
+    for index in range(2, 12):
+        _one_of_each_notice(index)
+    call_command("send_reminders", stdout=StringIO())
+    with django_assert_num_queries(NOTICE_QUERIES):
+        assert remind_risk_reviews(today=TODAY) + remind_update_rounds(today=TODAY) + escalate_overdue(today=TODAY) == 0

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import F, Q
 
 from recommendations.choices import ActionStatus
 from recommendations.models import Action
@@ -52,6 +53,39 @@ def test_a_constraint_on_an_excluded_field_is_left_alone(django_assert_num_queri
     action = Action(description="Publish the strategy", rag_override="red", rag_override_reason="")
     with django_assert_num_queries(0):
         action.validate_constraints(exclude={"rag_override_reason"})
+
+
+@pytest.mark.parametrize(
+    ("condition", "settled_without_a_start"),
+    [
+        (Q(planned_end=F("planned_start")), False),
+        (~Q(planned_end=F("planned_start")), False),
+        (Q(planned_end__gte=F("planned_start")), False),
+        # false AND anything is false: no start settles it whatever the comparison's answer.
+        (~Q(planned_end__lt=F("planned_start")) & Q(planned_start__isnull=False), True),
+    ],
+    ids=["equal", "not-equal", "ordered", "not-before-and-started"],
+)
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [(None, None), (None, START), (START, None), (START, START), (START, START + datetime.timedelta(days=1))],
+)
+def test_a_column_compared_with_a_null_column_is_left_to_the_database(condition, settled_without_a_start, start, end):
+    """SQL's `end = start` is unknown, and passes, when either is NULL; the evaluator once read it as `end IS NULL`.
+    Now it leaves that to the database, and compares two non-NULL dates itself."""
+    from django.db import connection, models
+    from django.test.utils import CaptureQueriesContext
+
+    from programmes.db import CheckConstraint
+
+    review = Review(planned_start=start, planned_end=end)
+    ours = CheckConstraint(condition=condition, name="review_constraint_like")
+    theirs = models.CheckConstraint(condition=condition, name="review_constraint_like")
+    with CaptureQueriesContext(connection) as asked:
+        python_answer = _passes(ours.validate, Review, review)
+    assert python_answer == _passes(models.CheckConstraint.validate, Review, review, constraint=theirs)
+    settled_without_database = (start is not None and end is not None) or (settled_without_a_start and start is None)
+    assert (len(asked) == 0) == settled_without_database, [query["sql"] for query in asked]
 
 
 def _constraints():
