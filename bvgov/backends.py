@@ -21,7 +21,9 @@ from .models import Notification
 @cache
 def _user_query() -> str:
     User = get_user_model()
-    person_columns = ", ".join(f'p."{field.column}" AS "person__{field.attname}"' for field in _person_fields())
+    person_columns = ", ".join(
+        f'p."{field.column}" AS "person__{field.attname}"' for field in Person._meta.concrete_fields
+    )
     return (
         f"SELECT u.*, {person_columns}, "
         f'(SELECT COUNT(*) FROM "{Notification._meta.db_table}" n '
@@ -30,10 +32,6 @@ def _user_query() -> str:
         f'LEFT OUTER JOIN "{Person._meta.db_table}" p ON p."user_id" = u."id" '
         f'WHERE u."id" = %s'
     )
-
-
-def _person_fields():
-    return Person._meta.concrete_fields
 
 
 class RegisterModelBackend(OneQueryPermissionsBackend):
@@ -45,7 +43,7 @@ class RegisterModelBackend(OneQueryPermissionsBackend):
         user = next(iter(get_user_model()._default_manager.raw(_user_query(), [user_id])), None)
         if user is None or not self.user_can_authenticate(user):
             return None
-        fields = _person_fields()
+        fields = Person._meta.concrete_fields
         values = [user.__dict__.pop(f"person__{field.attname}") for field in fields]
         # The person, or that there is none, cached on the user as select_related would: reading it makes no query.
         if values[0] is None:

@@ -58,7 +58,7 @@ def one_or_404(queryset, pk):
     try:
         queryset = queryset.filter(pk=pk)
     except (TypeError, ValueError):
-        raise Http404(f"No {queryset.model._meta.verbose_name} has the number {pk}.") from None
+        queryset = queryset.none()
     rows = list(queryset)
     if not rows:
         raise Http404(f"No {queryset.model._meta.verbose_name} has the number {pk}.")

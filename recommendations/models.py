@@ -698,9 +698,7 @@ class Delegation(models.Model):
 
 def deputy_for(person: Person | None, owner_id: int | None, today: datetime.date) -> bool:
     """Whether `person` is `owner_id`'s deputy today."""
-    if person is None or owner_id is None:
-        return False
-    return Delegation.objects.current(today).filter(deputy=person, owner_id=owner_id).exists()
+    return deputy_for_any(person, {owner_id} - {None}, today)
 
 
 def deputy_for_any(person: Person | None, owner_ids: set[int], today: datetime.date) -> bool:

@@ -326,8 +326,9 @@ def archive_blockers(
                 f"{count} of its actions {'is' if count == 1 else 'are'} overdue or red: an overdue or red action "
                 "stays in the committee's figures until it is done or cancelled with a reason"
             )
-        updates = ProgressUpdate.objects.filter(on_recommendation_q(recommendation.pk))
-        challenges = Comment.objects.filter(on_recommendation_q(recommendation.pk))
+        on_it = on_recommendation_q(recommendation.pk)
+        updates = ProgressUpdate.objects.filter(on_it)
+        challenges = Comment.objects.filter(on_it)
     else:
         if action.status != ActionStatus.NOT_STARTED:
             blockers.append(f"it is {action.get_status_display().lower()}: cancel it instead")
