@@ -14,6 +14,8 @@ from django.db.models import Count, DateField, Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import ngettext
 
 from core.audit import sealed_together
 from core.history import save_with_history, set_m2m_with_history
@@ -176,6 +178,19 @@ class Asked:
 
     def get_absolute_url(self) -> str:
         return reverse("recommendations:round_respond", args=[self.id])
+
+    # Each summary line as one string: a long round's lists are hundreds of lines, and the template engine's cost is
+    # per variable it renders.
+    @property
+    def waiting_label(self) -> str:
+        return ngettext("%(name)s (%(count)d action)", "%(name)s (%(count)d actions)", self.items) % {
+            "name": self.owner_name,
+            "count": self.items,
+        }
+
+    @property
+    def responded_label(self) -> str:
+        return f"{self.owner_name}, {date_format(timezone.localtime(self.responded_at), 'j M Y')}"
 
 
 # The actions with no update a round's page lists; the rest are counted.

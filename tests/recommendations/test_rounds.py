@@ -160,7 +160,11 @@ class TestResponding:
         assert [r.owner_name for r in summary.not_responded] == ["Alan Brown"]
         assert {a.description for a in summary.items_without_update} == {"Roll out", register["theirs"].description}
         page = member_client.get(update_round.get_absolute_url()).content.decode()
-        assert "Alan Brown" in page and "1 of 2 owners responded" in page
+        assert "1 of 2 owners responded" in page
+        alan = next(r for r in summary.not_responded if r.owner_name == "Alan Brown")
+        assert f"<li>Alan Brown ({alan.items} action{'' if alan.items == 1 else 's'})</li>" in page
+        responded_on = timezone.localtime(request.responded_at)
+        assert f"<li>Steve House, {responded_on.day} {responded_on:%b %Y}</li>" in page
 
     def test_a_response_with_one_bad_item_writes_nothing(self, register, manager_user, owner_client):
         update_round = open_round(register, manager_user)
