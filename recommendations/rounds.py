@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, DateField, Exists, F, OuterRef, Value
+from django.db.models import Count, DateField, Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -215,9 +215,9 @@ class RoundSummary:
 
 
 def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None = None) -> RoundSummary:
-    """Two queries, however many owners and actions: the requests with their owners and how many actions each has,
-    and the first actions with no progress update reported since the round opened (by `as_at`, if given, for a past
-    day's pack) with how many there are."""
+    """Three queries, however many owners and actions: the requests with their owners and how many actions each has;
+    the first actions with no progress update reported since the round opened (by `as_at`, if given, for a past day's
+    pack) with how many there are; and those actions with their recommendations."""
     updated = ProgressUpdate.objects.filter(
         action=OuterRef("action_id"), reported_on__gte=update_round.opened_at.date()
     )
@@ -229,16 +229,18 @@ def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None 
         .values("id", "owner_id", "responded_at", "items", owner_name=F("owner__name"))
         .order_by("owner__name", "id")
     ]
-    # Read from the round's own rows (its requests' actions), soonest due first. Ordered by the due date as such, the
-    # planner walks the whole register's actions by their due-date index looking for the round's few.
-    no_date_last = Coalesce("action__due_date", Value(datetime.date.max, output_field=DateField()))
+    # Read from the round's own rows (its requests' actions), soonest due first, with each item's due date read by
+    # its primary key: joined to the actions instead, the planner reads the whole register's actions to sort the
+    # round's items before it drops those with an update.
+    due_date = Subquery(Action._base_manager.filter(pk=OuterRef("action_id")).order_by().values("due_date"))
     silent, silent_count = first_rows_and_count(
         UpdateRequest.actions.through.objects.filter(updaterequest__round=update_round)
         .filter(~Exists(updated))
-        .select_related("action__recommendation")
-        .order_by(no_date_last, "action_id"),
+        .order_by(Coalesce(due_date, Value(datetime.date.max, output_field=DateField())), "action_id")
+        .values("action_id"),
         ITEMS_SHOWN,
     )
+    shown = Action._base_manager.select_related("recommendation").in_bulk([row["action_id"] for row in silent])
 
     def responded(request):
         return request.responded_at is not None and (as_at is None or request.responded_at <= as_at)
@@ -247,7 +249,7 @@ def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None 
         update_round=update_round,
         responded=[request for request in requests if responded(request)],
         not_responded=[request for request in requests if not responded(request)],
-        items_without_update=[row.action for row in silent],
+        items_without_update=[shown[row["action_id"]] for row in silent],
         items_without_update_count=silent_count,
         items_total=sum(request.items for request in requests),
     )

@@ -158,13 +158,26 @@ class TestResponding:
         summary = rounds.round_summary(update_round)
         assert [r.owner_name for r in summary.responded] == ["Steve House"]
         assert [r.owner_name for r in summary.not_responded] == ["Alan Brown"]
-        assert {a.description for a in summary.items_without_update} == {"Roll out", register["theirs"].description}
+        # Soonest due first: Alan Brown's action is due in 20 days, "Roll out" in a year.
+        assert [a.description for a in summary.items_without_update] == [register["theirs"].description, "Roll out"]
+        assert summary.items_without_update_count == 2
         page = member_client.get(update_round.get_absolute_url()).content.decode()
         assert "1 of 2 owners responded" in page
         alan = next(r for r in summary.not_responded if r.owner_name == "Alan Brown")
         assert f"<li>Alan Brown ({alan.items} action{'' if alan.items == 1 else 's'})</li>" in page
         responded_on = timezone.localtime(request.responded_at)
         assert f"<li>Steve House, {responded_on.day} {responded_on:%b %Y}</li>" in page
+
+    def test_the_items_without_update_are_soonest_due_first_with_undated_ones_last(self, register, manager_user):
+        ActionFactory(recommendation=register["theirs"].recommendation, owner=register["theirs"].owner, due_date=None)
+        update_round = open_round(register, manager_user)
+
+        summary = rounds.round_summary(update_round)
+
+        due = [action.due_date for action in summary.items_without_update]
+        assert due == [days(-5), days(10), days(20), days(365), None]
+        assert summary.items_without_update_count == 5
+        assert summary.items_without_update[0].recommendation == register["theirs"].recommendation
 
     def test_a_response_with_one_bad_item_writes_nothing(self, register, manager_user, owner_client):
         update_round = open_round(register, manager_user)
@@ -266,7 +279,8 @@ class TestQueryCounts:
         assert few == many
 
 
-# Session, user, permissions, the round; its requests with their counts, the actions with no update.
-ROUND_PAGE_QUERIES = 6
+# Session, user, permissions, the round; its requests with their counts, the first items with no update and how many,
+# and those items' actions.
+ROUND_PAGE_QUERIES = 7
 # Session, user, permissions, the request; its actions with their last update and version.
 RESPOND_PAGE_QUERIES = 5
