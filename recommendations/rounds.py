@@ -181,12 +181,7 @@ class Asked:
 
     # Each summary line as one string: a long round's lists are hundreds of lines, and the template engine's cost is
     # per variable it renders.
-    @property
-    def waiting_label(self) -> str:
-        return ngettext("%(name)s (%(count)d action)", "%(name)s (%(count)d actions)", self.items) % {
-            "name": self.owner_name,
-            "count": self.items,
-        }
+    waiting_label: str
 
     @property
     def responded_label(self) -> str:
@@ -223,12 +218,18 @@ def round_summary(update_round: UpdateRound, *, as_at: datetime.datetime | None 
     )
     if as_at is not None:
         updated = updated.filter(reported_on__lte=as_at.date())
-    requests = [
-        Asked(**row)
-        for row in update_round.requests.annotate(items=Count("actions"))
+    # "Name (3 actions)" in the language of the request, translated once for each number of actions, not per owner.
+    waiting = {}
+    requests = []
+    for row in (
+        update_round.requests.annotate(items=Count("actions"))
         .values("id", "owner_id", "responded_at", "items", owner_name=F("owner__name"))
         .order_by("owner__name", "id")
-    ]
+    ):
+        items = row["items"]
+        if items not in waiting:
+            waiting[items] = ngettext("%(name)s (%(count)d action)", "%(name)s (%(count)d actions)", items)
+        requests.append(Asked(**row, waiting_label=waiting[items] % {"name": row["owner_name"], "count": items}))
     # Read from the round's own rows (its requests' actions), soonest due first, with each item's due date read by
     # its primary key: joined to the actions instead, the planner reads the whole register's actions to sort the
     # round's items before it drops those with an update.
