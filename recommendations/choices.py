@@ -1,6 +1,7 @@
 import datetime
 
 from django.db import models
+from django.utils.translation import ngettext
 
 
 class SourceKind(models.TextChoices):
@@ -133,8 +134,16 @@ def slipped_days(original: datetime.date | None, revised: datetime.date | None) 
     return 0
 
 
-def slippage_text(days: int) -> str:
-    """How far a date slipped, as a person says it: "12 days" under two months, else "3 months" (to the nearest)."""
+def duration_text(days: int) -> str:
+    """How long a span of days is, as a person says it: "12 days" under two months, "3 months" (to the nearest) under
+    two years, then "24 years 8 months"."""
     if days < 60:
-        return f"{days} day{'' if days == 1 else 's'}"
-    return f"{round(days / (365.25 / 12))} months"
+        return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    months = round(days / (365.25 / 12))
+    if months < 24:
+        return ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    years, months = divmod(months, 12)
+    said = ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    if months:
+        said += " " + ngettext("%(count)d month", "%(count)d months", months) % {"count": months}
+    return said

@@ -16,7 +16,7 @@ from .choices import (
     ImplementationStatus,
     days_overdue,
     derive_rag,
-    slippage_text,
+    duration_text,
     slipped_days,
 )
 from .escalation import EscalationLevel, escalation_level
@@ -53,7 +53,8 @@ def action_rows(actions, *, today: datetime.date) -> SafeString:
             overdue = days_overdue(status=status, due_date=due_date, today=today)
             if overdue:
                 due += format_html(
-                    '<br><strong class="govuk-tag govuk-tag--red bvgov-tag--nowrap">{} days overdue</strong>', overdue
+                    '<br><strong class="govuk-tag govuk-tag--red bvgov-tag--nowrap">{} overdue</strong>',
+                    duration_text(overdue),
                 )
                 level = escalation_level(overdue)
                 if level:
@@ -125,7 +126,7 @@ def recommendation_rows(recommendations) -> SafeString:
             if slipped:
                 revised += format_html(
                     '<br><span class="govuk-!-font-size-14 govuk-!-font-weight-bold">slipped by {}</span>',
-                    slippage_text(slipped),
+                    duration_text(slipped),
                 )
         else:
             revised = "–"

@@ -20,6 +20,7 @@ from .choices import (
     DecisionStatus,
     ImplementationStatus,
     Rag,
+    duration_text,
 )
 from .models import (
     DECISION_STATUSES_COMMITTED,
@@ -333,9 +334,7 @@ def archive_blockers(
         if action.status != ActionStatus.NOT_STARTED:
             blockers.append(f"it is {action.get_status_display().lower()}: cancel it instead")
         if overdue := action.days_overdue(today):
-            blockers.append(
-                f"it is {overdue} day{'' if overdue == 1 else 's'} overdue: cancel it, with a reason, instead"
-            )
+            blockers.append(f"it is {duration_text(overdue)} overdue: cancel it, with a reason, instead")
         elif action.rag(today) == Rag.RED:
             blockers.append("it is red: cancel it, with a reason, instead")
         updates = ProgressUpdate.objects.filter(action=action)

@@ -5,7 +5,7 @@ import datetime
 from django import template
 
 from recommendations import rows
-from recommendations.choices import slippage_text
+from recommendations.choices import duration_text
 
 register = template.Library()
 
@@ -17,8 +17,9 @@ def days_overdue(action, today: datetime.date) -> int:
 
 
 @register.filter
-def slippage(days: int) -> str:
-    return slippage_text(days)
+def duration(days: int) -> str:
+    """A number of days as a person says it: "12 days", "3 months", "24 years 8 months"."""
+    return duration_text(days)
 
 
 @register.filter

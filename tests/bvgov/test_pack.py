@@ -150,6 +150,20 @@ def test_the_figures_are_those_of_the_as_at_day(member_client, history):
     (overdue,) = rows(earlier)["Managing Demand"].overdue
     assert (overdue["owner__name"], overdue["days_overdue"]) == ("Steve House", 50)
     assert "Steve House" in earlier.content.decode()
+    assert 'data-label="Overdue by">50 days</td>' in earlier.content.decode()
+    assert 'data-label="Overdue by">3 months</td>' in member_client.get("/pack/").content.decode()
+
+
+def test_the_paper_prints_every_text_whole(member_client, history, manager_user):
+    long_text = "Pilot single crewing in two boroughs, " * 12 + "then report to the committee."
+    action = history["first"].review.recommendations.get(number="2").actions.get()
+    action.description = long_text
+    save_with_history(action, actor=manager_user, reason="Described in full")
+
+    content = member_client.get("/pack/").content.decode()
+
+    assert long_text.strip() in content
+    assert "…" not in content
 
 
 def test_gaps_and_money_are_reported(member_client, history):

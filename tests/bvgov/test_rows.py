@@ -54,6 +54,19 @@ def test_the_actions_list_shows_each_action_with_its_links_dates_and_tags_escape
     assert "Unnumbered recommendation" in html
 
 
+def test_an_action_long_overdue_says_how_long_in_years_and_months_not_days(member_client):
+    action = ActionFactory(
+        due_date=timezone.localdate() - datetime.timedelta(days=800), status=ActionStatus.NOT_STARTED
+    )
+
+    listed = text_of(member_client.get(reverse("recommendations:action_list")))
+    detail = text_of(member_client.get(action.get_absolute_url()))
+
+    for html in (listed, detail):
+        assert "2 years 2 months overdue" in html
+        assert "800 days" not in html
+
+
 def test_the_recommendations_list_shows_targets_slips_and_owners_escaped(member_client):
     slipped = RecommendationFactory(
         text=HOSTILE,

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.history import save_with_history
-from recommendations.choices import ActionStatus, DecisionStatus, Rag, derive_rag, slippage_text
+from recommendations.choices import ActionStatus, DecisionStatus, Rag, derive_rag, duration_text
 from recommendations.models import Action, Comment, ProgressUpdate, Recommendation
 from recommendations.querysets import amber_action_q
 from tests.choices import assert_choice_refused_everywhere, choice_columns
@@ -387,7 +387,17 @@ def test_evidence_is_stored_under_its_update():
 
 
 @pytest.mark.parametrize(
-    ("days", "said"), [(1, "1 day"), (45, "45 days"), (59, "59 days"), (91, "3 months"), (397, "13 months")]
+    ("days", "said"),
+    [
+        (1, "1 day"),
+        (45, "45 days"),
+        (59, "59 days"),
+        (91, "3 months"),
+        (397, "13 months"),
+        (730, "2 years"),
+        (800, "2 years 2 months"),
+        (9016, "24 years 8 months"),
+    ],
 )
-def test_slippage_is_said_in_days_then_months(days, said):
-    assert slippage_text(days) == said
+def test_a_duration_is_said_in_days_then_months_then_years_and_months(days, said):
+    assert duration_text(days) == said
