@@ -32,7 +32,11 @@ class ThrottledSignInMixin:
 
 
 class SignInForm(ThrottledSignInMixin, AuthenticationForm):
-    pass
+    # In the design system's words, not Django's stock "Please enter a correct username and password".
+    error_messages = {
+        "invalid_login": "The username or password is not right. Check them and try again.",
+        "inactive": "This account is turned off. Ask an administrator to turn it back on.",
+    }
 
 
 class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):

@@ -42,7 +42,7 @@ class ChangeMessageForm(SeenVersionMixin, forms.ModelForm):
     """A ModelForm whose optional change message is stored as the reason on the history row."""
 
     change_message = forms.CharField(
-        label="Change message (optional)",
+        label="Reason (optional)",
         required=False,
         max_length=2000,
         help_text="Why you are making this change. It is kept in the audit trail.",

@@ -97,7 +97,8 @@ def test_wrong_password_shows_the_error_summary_and_does_not_sign_in(client, use
     html = response.content.decode()
     assert '<div class="govuk-error-summary" data-module="govuk-error-summary">' in html
     assert "There is a problem" in html
-    assert "correct username and password" in html
+    assert "The username or password is not right. Check them and try again." in html
+    assert "Please enter" not in html
     assert '<a href="#id_username">' in html
     assert "<title>Error: Sign in – bvgov</title>" in html
     assert "_auth_user_id" not in client.session
