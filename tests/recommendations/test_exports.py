@@ -92,6 +92,25 @@ class TestRecommendationExports:
         revised = column(slipped_export[0], slipped_export[1:], "Revised target date")[0]
         assert (original.date(), revised.date()) == (datetime.date(2003, 12, 31), datetime.date(2004, 6, 30))
 
+    def test_excel_is_set_up_to_read_a_bold_frozen_filtered_header_fitted_widths_and_readable_dates(
+        self, member_client, register
+    ):
+        response = member_client.get(url("recommendation_list", format="xlsx"))
+
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        header = [cell.value for cell in sheet[1]]
+        assert all(cell.font.bold for cell in sheet[1])
+        assert not sheet["A2"].font.bold
+        assert sheet.freeze_panes == "A2"
+        last_column = sheet.cell(row=1, column=len(header)).column_letter
+        assert sheet.auto_filter.ref == f"A1:{last_column}4"
+        widths = {cell.value: sheet.column_dimensions[cell.column_letter].width for cell in sheet[1]}
+        assert widths["Number"] < widths["Source"] <= 60
+        assert widths["Source"] >= len("HMIC Managing Demand inspection")
+        dates = [row[header.index("Original target date")] for row in sheet.iter_rows(min_row=2)]
+        dated = next(cell for cell in dates if cell.value is not None)
+        assert dated.is_date and dated.number_format == "d mmm yyyy"
+
     def test_every_filtered_row_is_exported_not_one_page(self, member_client):
         source = SourceFactory()
         RecommendationFactory.create_batch(55, source=source)
