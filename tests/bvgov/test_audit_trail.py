@@ -111,6 +111,7 @@ def test_one_records_history_is_a_timeline_of_field_changes(inspector_client, st
     assert response.status_code == 200
     content = response.content.decode()
     assert "Risk assessment framework for single crewing" in content
+    assert '<span class="govuk-caption-l">Action: history of changes</span>' in content
     assert "moj-timeline" in content
     entries = response.context["page"].object_list
     assert [entry.get_history_type_display() for entry in entries] == ["Changed", "Created"]
