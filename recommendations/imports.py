@@ -493,7 +493,7 @@ class PeopleIndex:
 def check_rows(*, source: Source, table: Table) -> Preview:
     """Each row of the table as it would be recorded in the source's recommendations, with its problems.
 
-    Two queries whatever the number of rows: the numbers the source already uses, and the people.
+    Two queries whatever the number of rows: the numbers and texts the source already has, and the people.
     """
     return Preview(
         source=source, rows=list(row_results(source=source, table=table)), ignored_headers=table.ignored_headers
@@ -503,15 +503,21 @@ def check_rows(*, source: Source, table: Table) -> Preview:
 def row_results(*, source: Source, table: Table) -> Iterator[RowResult]:
     """Each row's result, one at a time as the table's rows come (check_rows keeps them all; a preview page,
     only its own)."""
-    used_numbers = set(source.recommendations.exclude(number="").values_list("number", flat=True))
+    recorded = list(source.recommendations.values_list("number", "text"))
+    used_numbers = {number for number, _ in recorded if number}
+    # A text already in the report, or earlier in the file, is a duplicate whatever its number: a file of blank
+    # numbers imported twice would otherwise record every recommendation twice.
+    recorded_texts = {_fold(text): number for number, text in recorded}
     people = PeopleIndex()
     first_line_of_number: dict[str, int] = {}
+    first_line_of_text: dict[str, int] = {}
     headers = table.headers
     for sheet_row in table.rows:
         row = RowResult(line=sheet_row.line)
         cells = sheet_row.cells
         _check_number(row, cells, headers, used_numbers, first_line_of_number)
         _check_text(row, cells, headers)
+        _check_duplicate_text(row, headers, recorded_texts, first_line_of_text)
         _check_owner(row, cells, headers, people)
         _check_target(row, cells, headers)
         _check_priority(row, cells, headers)
@@ -543,6 +549,20 @@ def _check_text(row, cells, headers):
             row.problem(headers["theme"], f"the theme is longer than {_max_length('theme')} characters")
     if "response" in headers:
         row.response = _text(cells["response"])
+
+
+def _check_duplicate_text(row, headers, recorded_texts, first_line_of_text):
+    if not row.text:
+        return
+    folded = _fold(row.text)
+    if folded in recorded_texts:
+        number = recorded_texts[folded]
+        which = f"recommendation {number}" if number else "an unnumbered recommendation"
+        row.problem(headers["text"], f"the same text as {which} already in this report")
+    elif folded in first_line_of_text:
+        row.problem(headers["text"], f"the same text as row {first_line_of_text[folded]} of this file")
+    else:
+        first_line_of_text[folded] = row.line
 
 
 def _check_owner(row, cells, headers, people):

@@ -259,15 +259,24 @@ class TestGoodFiles:
     def test_a_formula_cell_is_stored_verbatim_as_text(self, manager_client, source, people):
         upload(manager_client, source, csv_file([["1", FORMULA, "", "", "", "", FORMULA]]))
         confirm(manager_client)
-        upload(manager_client, source, xlsx_file([[2, FORMULA, "=1+1", None, None, None, "=SUM(1,2)"]]))
+        upload(manager_client, source, xlsx_file([[2, FORMULA + " again", "=1+1", None, None, None, "=SUM(1,2)"]]))
         confirm(manager_client)
 
         from_csv, from_xlsx = Recommendation.objects.order_by("number")
         assert from_csv.text == FORMULA
         assert from_csv.response == FORMULA
-        assert from_xlsx.text == FORMULA
+        assert from_xlsx.text == FORMULA + " again"
         assert from_xlsx.theme == "=1+1"
         assert from_xlsx.response == "=SUM(1,2)"
+
+    def test_a_blank_number_is_shown_as_no_number_not_none(self, manager_client, source, people):
+        upload(manager_client, source, csv_file([["", "Publish the plan.", "", "", "", "", ""]]))
+
+        text = page_text(manager_client.get(CONFIRM_URL))
+
+        assert "1 row ready to import" in text
+        assert '<span class="bvgov-empty">No number</span>' in text
+        assert ">None<" not in text
 
     def test_the_upload_page_offers_the_source_given_in_the_address(self, manager_client, source):
         response = manager_client.get(f"{UPLOAD_URL}?source={source.pk}")
@@ -283,7 +292,7 @@ ROW_PROBLEMS = {
         "Row 2, column 'owner': no person called 'J Smith' in the register",
     ),
     "bad date": (
-        [["1", "Recommend.", "", "", "2003-12-31", "", ""], ["2", "Recommend.", "", "", "31/13/2003", "", ""]],
+        [["1", "Recommend.", "", "", "2003-12-31", "", ""], ["2", "Recommend more.", "", "", "31/13/2003", "", ""]],
         "Row 3, column 'target date': '31/13/2003' is not a date",
     ),
     "number already in the register": (
@@ -299,6 +308,14 @@ ROW_PROBLEMS = {
         "Row 2, column 'priority': 'urgent' is not one of high, low",
     ),
     "no text": ([["1", "  ", "", "", "", "", ""]], "Row 2, column 'text': the recommendation has no text"),
+    "text already in the report, with a blank number": (
+        [["", "  the MPS should produce a demand MANAGEMENT strategy with clear milestones. ", "", "", "", "", ""]],
+        "Row 2, column 'text': the same text as recommendation 3 already in this report",
+    ),
+    "text twice in the file": (
+        [["", "Recommend.", "", "", "", "", ""], ["", "Recommend.", "", "", "", "", ""]],
+        "Row 3, column 'text': the same text as row 2 of this file",
+    ),
 }
 
 
@@ -340,7 +357,7 @@ class TestRowProblems:
     def test_the_error_summary_links_to_the_first_problems_and_the_table_lists_them_all(
         self, manager_client, source, people
     ):
-        rows = [[str(n), "Recommend.", "", f"Nobody {n}", "", "", ""] for n in range(1, 15)]
+        rows = [[str(n), f"Recommend {n}.", "", f"Nobody {n}", "", "", ""] for n in range(1, 15)]
         upload(manager_client, source, csv_file(rows))
         response = manager_client.get(CONFIRM_URL)
         text = page_text(response)
@@ -400,7 +417,7 @@ class TestRowProblems:
 
 
 def _many_rows(n: int):
-    return [[str(i), "Recommend.", "", "", "", "", ""] for i in range(1, n + 1)]
+    return [[str(i), f"Recommend {i}.", "", "", "", "", ""] for i in range(1, n + 1)]
 
 
 FILE_PROBLEMS = {
@@ -562,7 +579,9 @@ class TestQueries:
 
     @staticmethod
     def import_queries(client, source, n: int) -> int:
-        rows = [[f"{n}-{i}", f"Recommendation {i}.", "", "Steve House", "December 2003", "high", ""] for i in range(n)]
+        rows = [
+            [f"{n}-{i}", f"Recommendation {n}-{i}.", "", "Steve House", "December 2003", "high", ""] for i in range(n)
+        ]
         upload(client, source, csv_file(rows))
         with CaptureQueriesContext(connection) as queries:
             assert confirm(client).status_code == 302
