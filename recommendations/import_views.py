@@ -22,8 +22,12 @@ from django.urls import reverse
 from django.views.generic import FormView, View
 from django.views.generic.base import TemplateResponseMixin
 
+from core.listing import Column as ExportColumn
+from core.listing import csv_response, excel_response
+
 from .import_forms import RecommendationImportForm
 from .imports import (
+    COLUMNS,
     EXTENSIONS,
     MAX_ROWS,
     PREVIEW_PAGE_SIZE,
@@ -244,3 +248,30 @@ class RecommendationImportConfirmView(ImportPermissionMixin, TemplateResponseMix
             },
             status=status,
         )
+
+
+# The template's one example row, in the words of the Managing Demand inspection (../shared/seeds/).
+TEMPLATE_EXAMPLE = {
+    "number": "1",
+    "text": "The MPS should produce a demand management strategy with clear milestones.",
+    "theme": "Demand",
+    "owner": "Steve House",
+    "target_date": "December 2003",
+    "priority": "High",
+    "response": "Agreed.",
+}
+
+
+TEMPLATE_NAME = "recommendations-import-template"
+
+
+class RecommendationImportTemplateView(ImportPermissionMixin, View):
+    """The file to fill in: the columns the import reads, with one example row to write over."""
+
+    def get(self, request, *args, format, **kwargs):
+        columns = [ExportColumn(column.headers[0], lambda row, key=column.key: row[key]) for column in COLUMNS]
+        if format == "xlsx":
+            return excel_response(
+                filename=TEMPLATE_NAME, title="Recommendations", columns=columns, rows=[TEMPLATE_EXAMPLE]
+            )
+        return csv_response(filename=TEMPLATE_NAME, columns=columns, rows=[TEMPLATE_EXAMPLE])

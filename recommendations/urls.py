@@ -11,6 +11,18 @@ urlpatterns = [
     path("recommendations/new/", views.RecommendationCreateView.as_view(), name="recommendation_create"),
     path("recommendations/import/", import_views.RecommendationImportView.as_view(), name="recommendation_import"),
     path(
+        "recommendations/import/template.csv",
+        import_views.RecommendationImportTemplateView.as_view(),
+        {"format": "csv"},
+        name="recommendation_import_template_csv",
+    ),
+    path(
+        "recommendations/import/template.xlsx",
+        import_views.RecommendationImportTemplateView.as_view(),
+        {"format": "xlsx"},
+        name="recommendation_import_template_xlsx",
+    ),
+    path(
         "recommendations/import/confirm/",
         import_views.RecommendationImportConfirmView.as_view(),
         name="recommendation_import_confirm",

@@ -172,6 +172,8 @@ EXPECTED = {
     "recommendations:recommendation_restore": manager_only(),
     "recommendations:recommendation_import": manager_only(post_ok=400),
     "recommendations:recommendation_import_confirm": manager_only(get_ok=302, post_ok=302),
+    "recommendations:recommendation_import_template_csv": manager_only(post_ok=405),
+    "recommendations:recommendation_import_template_xlsx": manager_only(post_ok=405),
     "recommendations:action_create": manager_only(),
     "recommendations:action_list": READ,
     "recommendations:action_detail": READ,

@@ -278,6 +278,27 @@ class TestGoodFiles:
         assert '<span class="bvgov-empty">No number</span>' in text
         assert ">None<" not in text
 
+    @pytest.mark.parametrize("extension", ["csv", "xlsx"])
+    def test_the_template_offered_on_the_upload_page_imports_as_it_is(self, manager_client, source, people, extension):
+        page = manager_client.get(reverse("recommendations:recommendation_import")).content.decode()
+        template_url = reverse(f"recommendations:recommendation_import_template_{extension}")
+        assert f'href="{template_url}" download' in page
+
+        template = manager_client.get(template_url)
+        assert template.status_code == 200
+        assert template["Content-Disposition"] == f'attachment; filename="recommendations-import-template.{extension}"'
+        content = b"".join(template.streaming_content) if template.streaming else template.content
+        upload(manager_client, source, SimpleUploadedFile(f"template.{extension}", content))
+
+        text = page_text(manager_client.get(CONFIRM_URL))
+        assert "1 row ready to import" in text
+        assert "The MPS should produce a demand management strategy with clear milestones." in text
+        assert "Steve House" in text
+
+    def test_a_member_may_not_download_the_template(self, member_client):
+        response = member_client.get(reverse("recommendations:recommendation_import_template_csv"))
+        assert response.status_code == 403
+
     def test_the_upload_page_offers_the_source_given_in_the_address(self, manager_client, source):
         response = manager_client.get(f"{UPLOAD_URL}?source={source.pk}")
         assert response.status_code == 200
