@@ -250,28 +250,23 @@ class RecommendationImportConfirmView(ImportPermissionMixin, TemplateResponseMix
         )
 
 
-# The template's one example row, in the words of the Managing Demand inspection (../shared/seeds/).
-TEMPLATE_EXAMPLE = {
-    "number": "1",
-    "text": "The MPS should produce a demand management strategy with clear milestones.",
-    "theme": "Demand",
-    "owner": "Steve House",
-    "target_date": "December 2003",
-    "priority": "High",
-    "response": "Agreed.",
-}
-
-
-TEMPLATE_NAME = "recommendations-import-template"
-
-
 class RecommendationImportTemplateView(ImportPermissionMixin, View):
     """The file to fill in: the columns the import reads, with one example row to write over."""
+
+    filename = "recommendations-import-template"
+    # In the words of the Managing Demand inspection (../shared/seeds/).
+    example = {
+        "number": "1",
+        "text": "The MPS should produce a demand management strategy with clear milestones.",
+        "theme": "Demand",
+        "owner": "Steve House",
+        "target_date": "December 2003",
+        "priority": "High",
+        "response": "Agreed.",
+    }
 
     def get(self, request, *args, format, **kwargs):
         columns = [ExportColumn(column.headers[0], lambda row, key=column.key: row[key]) for column in COLUMNS]
         if format == "xlsx":
-            return excel_response(
-                filename=TEMPLATE_NAME, title="Recommendations", columns=columns, rows=[TEMPLATE_EXAMPLE]
-            )
-        return csv_response(filename=TEMPLATE_NAME, columns=columns, rows=[TEMPLATE_EXAMPLE])
+            return excel_response(filename=self.filename, title="Recommendations", columns=columns, rows=[self.example])
+        return csv_response(filename=self.filename, columns=columns, rows=[self.example])
